@@ -1,0 +1,2 @@
+/** @file Public API of the CLI module. */
+export { main, buildProgram } from './main.ts';

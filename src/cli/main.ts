@@ -1,0 +1,42 @@
+/**
+ * @file The CLI entry: a thin table of subcommands over the library. Only this layer prints
+ * and sets exit codes: 0 success, 2 bad input (usage, flags, files), 1 anything unexpected.
+ */
+import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { InputError } from '../errors.ts';
+import { commands } from './commands/index.ts';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+export function buildProgram(): Command {
+  const program = new Command('perturb')
+    .description('Perturbative analysis of stochastic descent: diagrams, landscape statistics, predictions and simulations of SGD.')
+    .version(pkg.version, '-V, --version', 'print the version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  for (const register of commands) register(program);
+  // Subcommands inherit exit override so their parse errors reach `main` too.
+  for (const c of program.commands) c.exitOverride();
+  return program;
+}
+
+/** Run the CLI on `argv` (as in process.argv) and return the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end through here with exitCode 0; parse errors were already printed.
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    if (err instanceof InputError) {
+      process.stderr.write(`perturb: ${err.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`perturb: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return 1;
+  }
+}

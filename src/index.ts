@@ -1,0 +1,3 @@
+/** @file The library API of perturb: everything the CLI does is one call away from here. */
+export { InputError } from './errors.ts';
+export * as cli from './cli/index.ts';
