@@ -1,0 +1,68 @@
+/** @file Tests of the data set record helpers: sample views, drawing with replacement, byte scaling, class counts. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { InputError } from '../errors.ts';
+import { bytesToUnit, classCounts, datasetFromBytes, drawWithReplacement, imageSize, sample, type ImageDataset } from './dataset.ts';
+
+function tiny(): ImageDataset {
+  // 3 images of shape 2×1×2: value = image·10 + index inside the image.
+  const pixels = new Float64Array(3 * 4).map((_, k) => Math.floor(k / 4) * 10 + (k % 4));
+  return { name: 'tiny', count: 3, shape: [2, 1, 2], classes: 2, pixels, labels: Int32Array.from([1, 0, 1]) };
+}
+
+describe('sample', () => {
+  it('returns a view of image i and its label', () => {
+    const ds = tiny();
+    assert.equal(imageSize(ds), 4);
+    const s = sample(ds, 1);
+    assert.deepEqual(Array.from(s.pixels), [10, 11, 12, 13]);
+    assert.equal(s.label, 0);
+    assert.equal(s.pixels.buffer, ds.pixels.buffer, 'a view, not a copy');
+    s.pixels[0] = -1;
+    assert.equal(ds.pixels[4], -1);
+  });
+  it('rejects an index outside [0, count) or not an integer', () => {
+    const ds = tiny();
+    for (const i of [-1, 3, 1.5, Number.NaN]) {
+      assert.throws(() => sample(ds, i), (e: unknown) => e instanceof InputError && /expected an integer in \[0, 3\)/.test(e.message));
+    }
+  });
+});
+
+describe('drawWithReplacement', () => {
+  it('maps uniform() to floor(u·count), in order', () => {
+    const us = [0, 0.1, 0.5, 0.999999, 0.25];
+    let j = 0;
+    const idx = drawWithReplacement(10, us.length, () => us[j++]!);
+    assert.ok(idx instanceof Int32Array);
+    assert.deepEqual(Array.from(idx), [0, 1, 5, 9, 2]);
+  });
+  it('repeats indices (with replacement) and n = 0 gives an empty array', () => {
+    assert.deepEqual(Array.from(drawWithReplacement(5, 4, () => 0.5)), [2, 2, 2, 2]);
+    assert.equal(drawWithReplacement(5, 0, () => 0.5).length, 0);
+  });
+  it('rejects a uniform() value outside [0, 1) and bad sizes', () => {
+    assert.throws(() => drawWithReplacement(5, 2, () => 1), /uniform\(\) returned 1 at draw 0: expected a number in \[0, 1\)/);
+    assert.throws(() => drawWithReplacement(5, 1, () => Number.NaN), InputError);
+    assert.throws(() => drawWithReplacement(0, 1, () => 0), /data set size 0/);
+    assert.throws(() => drawWithReplacement(5, -1, () => 0), /number of draws -1/);
+    assert.throws(() => drawWithReplacement(5, 1.5, () => 0), InputError);
+  });
+});
+
+describe('bytes to data set', () => {
+  it('scales bytes by 1/255 exactly', () => {
+    const u = bytesToUnit(Uint8Array.from([0, 1, 128, 255]));
+    assert.deepEqual(Array.from(u), [0, 1 / 255, 128 / 255, 1]);
+  });
+  it('datasetFromBytes widens labels and keeps the shape; classCounts counts labels', () => {
+    const ds = datasetFromBytes('b', {
+      count: 3, shape: [1, 1, 2], classes: 3, labels: Uint8Array.from([2, 0, 2]), pixels: Uint8Array.from([0, 255, 51, 102, 255, 0]),
+    }, ['a', 'b', 'c']);
+    assert.ok(ds.labels instanceof Int32Array);
+    assert.deepEqual(ds.shape, [1, 1, 2]);
+    assert.deepEqual(Array.from(sample(ds, 1).pixels), [0.2, 0.4]);
+    assert.deepEqual(classCounts(ds), [1, 0, 2]);
+    assert.deepEqual(ds.classNames, ['a', 'b', 'c']);
+  });
+});
