@@ -1,0 +1,15 @@
+/** @file Public API of diagrams: the combinatorics of THEORY §2–§3 (diagrams, keys, symmetry, schedules, embedding counts, drawings). */
+export type { Diagram } from './diagram.ts';
+export { diagram, diagramOf, diagramFrom, canonicalKey } from './diagram.ts';
+export type { Structure } from './structure.ts';
+export { formatKey, parseKey, MAX_KEY_NODES } from './key.ts';
+export { canonicalLabeling, relabel } from './canonical.ts';
+export { automorphismCount } from './automorphisms.ts';
+export { labelOf, isIrreducible } from './label.ts';
+export { diagrams, type DiagramKind } from './enumerate.ts';
+export { rootedTrees, levelSequences, setPartitions } from './trees.ts';
+export { sgd, gd, describeSchedule, type Schedule, type Shuffle } from './schedule.ts';
+export { embeddingCount, weakOrders } from './embeddings.ts';
+export { diagramSvg } from './svg.ts';
+export type { Rational } from './rational.ts';
+export * as rationals from './rational.ts';

@@ -1,0 +1,3 @@
+/** @file placeholder */
+import type { Diagram } from './diagram.ts';
+export function diagramSvg(d: Diagram): string { return d.key; }

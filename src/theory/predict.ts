@@ -1,0 +1,103 @@
+/**
+ * @file `predict`: expected test loss, train loss or gap after a schedule of SGD/GD as a series
+ * in η, E[·] = Σ_d c_d η^d (THEORY §3), from diagram statistics at θ₀. The multipliers are exact
+ * rationals; the values are floats with standard errors propagated linearly (they enter linearly).
+ * η is a scalar here; a tensor η would be contracted into the statistics along every edge.
+ */
+import { InputError } from '../errors.ts';
+import { rationals, type Rational, type Schedule } from '../diagrams/index.ts';
+import { checkOrder, checkQuantity, seriesTerms, type Quantity } from './series.ts';
+import { isDiagramStats, parseStats, type DiagramStats, type StatsFile } from './stats-file.ts';
+
+export interface PredictOptions {
+  stats: StatsFile | DiagramStats;
+  schedule: Schedule;
+  order: number;
+  quantity: Quantity;
+  /** Learning rates at which to sum the series. */
+  eta?: readonly number[];
+}
+
+export interface PredictionTerm {
+  readonly key: string;
+  readonly label: string;
+  readonly order: number;
+  /** Exact multiplier of the diagram's value in c_order. */
+  readonly multiplier: Rational;
+  readonly multiplierValue: number;
+  readonly value: number;
+  readonly stderr: number;
+  /** multiplier · value: this diagram's share of c_order. */
+  readonly contribution: number;
+}
+
+export interface Prediction {
+  readonly quantity: Quantity;
+  readonly order: number;
+  /** c_0 … c_order. */
+  readonly coefficients: number[];
+  readonly stderr: number[];
+  /** Covariance of the coefficients (from the statistics' covariance, if any). */
+  readonly coefficientCovariance: number[][];
+  readonly terms: PredictionTerm[];
+  readonly values: Array<{ eta: number; value: number; stderr: number }>;
+}
+
+/** w^T Σ w for weights over terms, with Σ from stderr² and the covariance block. */
+function variance(stats: DiagramStats, keys: readonly string[], w: readonly number[]): number {
+  const block = new Map(stats.covarianceKeys.map((k, i) => [k, i]));
+  const wb = new Array<number>(stats.covarianceKeys.length).fill(0);
+  let v = 0;
+  keys.forEach((k, i) => {
+    const b = block.get(k);
+    if (b === undefined) v += (w[i]! * stats.stderr.get(k)!) ** 2;
+    else wb[b]! += w[i]!;
+  });
+  for (let a = 0; a < wb.length; a++) for (let b = 0; b < wb.length; b++) v += wb[a]! * stats.covariance[a]![b]! * wb[b]!;
+  return v;
+}
+
+export function predict(opts: PredictOptions): Prediction {
+  const order = checkOrder(opts.order, 'predict');
+  const quantity = checkQuantity(opts.quantity, 'predict');
+  const eta = opts.eta ?? [];
+  eta.forEach((x, i) => {
+    if (!Number.isFinite(x)) throw new InputError(`predict: eta[${i}] must be a finite number, got ${x}`);
+  });
+  const stats = isDiagramStats(opts.stats) ? opts.stats : parseStats(opts.stats);
+  const series = seriesTerms(opts.schedule, order, quantity);
+
+  const missing = series.filter((t) => !stats.mean.has(t.diagram.key));
+  if (missing.length > 0) {
+    const list = missing.map((t) => (t.diagram.label ? `${t.diagram.key} [${t.diagram.label}]` : t.diagram.key)).join(', ');
+    throw new InputError(`stats: missing values for ${missing.length} diagram${missing.length > 1 ? 's' : ''} needed for the ${quantity} loss at order ${order}: ${list}`);
+  }
+
+  const terms: PredictionTerm[] = series.map(({ diagram: d, multiplier }) => {
+    const m = rationals.toNumber(multiplier);
+    const value = stats.mean.get(d.key)!;
+    return { key: d.key, label: d.label, order: d.order, multiplier, multiplierValue: m, value, stderr: stats.stderr.get(d.key)!, contribution: m * value };
+  });
+  const keys = terms.map((t) => t.key);
+  const coefficients = new Array<number>(order + 1).fill(0);
+  for (const t of terms) coefficients[t.order]! += t.contribution;
+
+  const weightsFor = (d: number) => terms.map((t) => (t.order === d ? t.multiplierValue : 0));
+  const coefficientCovariance = coefficients.map((_, a) =>
+    coefficients.map((__, b) => {
+      if (a === b) return variance(stats, keys, weightsFor(a));
+      // Cov(c_a, c_b) from the polarization identity Var(x+y) = Var x + Var y + 2 Cov(x, y).
+      const wa = weightsFor(a);
+      const wb = weightsFor(b);
+      return (variance(stats, keys, wa.map((x, i) => x + wb[i]!)) - variance(stats, keys, wa) - variance(stats, keys, wb)) / 2;
+    }),
+  );
+  const stderr = coefficientCovariance.map((row, d) => Math.sqrt(Math.max(0, row[d]!)));
+
+  const values = eta.map((h) => {
+    const w = terms.map((t) => t.multiplierValue * h ** t.order);
+    const value = coefficients.reduce((s, c, d) => s + c * h ** d, 0);
+    return { eta: h, value, stderr: Math.sqrt(Math.max(0, variance(stats, keys, w))) };
+  });
+  return { quantity, order, coefficients, stderr, coefficientCovariance, terms, values };
+}

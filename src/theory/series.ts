@@ -1,0 +1,65 @@
+/**
+ * @file The exact multipliers of the η-series (THEORY §3, moment form of the paper's Theorem 3):
+ *   c_d = (−1)^d / B^d · Σ_{D with d edges} uvalue(D) · L_S(D) / |Aut(D)|,
+ * with the train loss also dividing by N and the gap the difference test − train.
+ */
+import { InputError } from '../errors.ts';
+import { diagrams, embeddingCount, rationals, type Diagram, type Rational, type Schedule } from '../diagrams/index.ts';
+
+const { rational, mul, sub, isZero, ZERO } = rationals;
+
+export type Quantity = 'test' | 'train' | 'gap';
+
+/**
+ * Highest supported order. Order 6 runs in seconds; order 7 would enumerate ~200k train-loss
+ * diagrams and sum over 10⁶-sized sets of ordered partitions, minutes per schedule.
+ */
+export const MAX_ORDER = 6;
+
+export interface SeriesTerm {
+  readonly diagram: Diagram;
+  /** Exact rational m with c_d = Σ m · uvalue(D) over this order's terms. */
+  readonly multiplier: Rational;
+}
+
+export function checkQuantity(q: unknown, where: string): Quantity {
+  if (q !== 'test' && q !== 'train' && q !== 'gap') throw new InputError(`${where}: quantity must be 'test', 'train' or 'gap', got '${String(q)}'`);
+  return q;
+}
+
+export function checkOrder(order: unknown, where: string): number {
+  if (typeof order !== 'number' || !Number.isInteger(order) || order < 0 || order > MAX_ORDER) {
+    throw new InputError(`${where}: order must be an integer from 0 to ${MAX_ORDER}, got ${String(order)}`);
+  }
+  return order;
+}
+
+/** The exact multiplier of uvalue(D) in the η^d coefficient of `quantity` under `schedule`. */
+export function coefficientMultiplier(d: Diagram, schedule: Schedule, quantity: Quantity): Rational {
+  checkQuantity(quantity, 'coefficientMultiplier');
+  const scale = rational((d.order % 2 === 0 ? 1n : -1n), BigInt(schedule.B) ** BigInt(d.order) * BigInt(d.aut));
+  const test = () => (d.rootAlone ? mul(scale, embeddingCount(d, schedule, 'test')) : ZERO);
+  const train = () => mul(scale, mul(embeddingCount(d, schedule, 'train'), rational(1n, BigInt(schedule.N))));
+  if (quantity === 'test') return test();
+  if (quantity === 'train') return train();
+  return sub(test(), train());
+}
+
+/**
+ * Every diagram with a nonzero multiplier, orders 0…`order`, by order then key. Test-loss
+ * series use root-alone diagrams; train and gap use all diagrams.
+ */
+export function seriesTerms(schedule: Schedule, order: number, quantity: Quantity): SeriesTerm[] {
+  checkOrder(order, 'seriesTerms');
+  checkQuantity(quantity, 'seriesTerms');
+  const out: SeriesTerm[] = [];
+  for (let k = 0; k <= order; k++) {
+    for (const d of diagrams(k, quantity === 'test' ? 'test' : 'train')) {
+      const m = coefficientMultiplier(d, schedule, quantity);
+      if (!isZero(m)) out.push({ diagram: d, multiplier: m });
+    }
+  }
+  return out;
+}
+
+
