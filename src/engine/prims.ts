@@ -1,0 +1,492 @@
+/**
+ * @file The primitives: for each, its shape rule, its kernel and its derivative rule, side by side.
+ *
+ * Three families carry every derivative (see planes.ts for why they suffice at any order):
+ * - linear   z = L(x):      transpose rule x̃ += Lᵀ z̃, applied plane by plane;
+ * - bilinear z = B(x, y):   rules x̃ += B_xᵀ(y, z̃) and ỹ += B_yᵀ(x, z̃), applied to plane pairs;
+ * - unary    z = f(x):      the derivatives f, f′, f″, … at x_∅, from which Faà di Bruno builds
+ *                           every plane forward and the algebra-valued f′(x) backward.
+ * `stop` primitives (maxStop) produce constants: used for numerical shifts that cancel exactly.
+ * The table is an exhaustive mapped type: adding a primitive name breaks the build until it
+ * has its rules.
+ */
+import { InputError } from '../errors.ts';
+import * as K from './kernels.ts';
+import type { SimdKernels } from './simd.ts';
+import { fmtShape, sizeOf, type Shape, type Tensor } from './tensor.ts';
+
+/** Where a node's plane ∅ lives at run time (data nodes move from sample to sample). */
+export interface Loc {
+  buf: Float64Array;
+  off: number;
+}
+
+export interface LinearKernel {
+  /** z (+)= L_i(x) on one plane, for differentiable input i. */
+  apply(i: number, x: Float64Array, xo: number, z: Float64Array, zo: number, acc: boolean): void;
+  /** x̃ += L_iᵀ(z̃) on one plane. */
+  transpose(i: number, zt: Float64Array, zto: number, xt: Float64Array, xto: number): void;
+}
+
+export interface BilinearKernel {
+  apply(x: Float64Array, xo: number, y: Float64Array, yo: number, z: Float64Array, zo: number, acc: boolean): void;
+  /** x̃ += B_xᵀ(y, z̃). */
+  tx(y: Float64Array, yo: number, zt: Float64Array, zto: number, xt: Float64Array, xto: number): void;
+  /** ỹ += B_yᵀ(x, z̃). */
+  ty(x: Float64Array, xo: number, zt: Float64Array, zto: number, yt: Float64Array, yto: number): void;
+}
+
+/** Fills d[do + k·n + i] = f^{(k)}(x[xo + i]) for k = 0…K. */
+export type Derivs = (x: Float64Array, xo: number, n: number, K: number, d: Float64Array, do_: number) => void;
+
+type ShapeRule = (inputs: readonly Tensor[], attrs: Readonly<Record<string, unknown>>) => Shape;
+
+export type Prim =
+  | { family: 'linear'; shape: ShapeRule; diff: readonly number[]; make(node: Tensor, aux: readonly Loc[]): LinearKernel }
+  /** Bilinear kernels get the executable's SIMD kernels; all their arrays are its heap. */
+  | { family: 'bilinear'; shape: ShapeRule; make(node: Tensor, simd: SimdKernels): BilinearKernel }
+  | { family: 'unary'; shape: ShapeRule; derivs: Derivs; maxOrder: number }
+  | { family: 'stop'; shape: ShapeRule; make(node: Tensor): (x: Float64Array, xo: number, z: Float64Array, zo: number) => void };
+
+export type PrimName =
+  | 'add' | 'neg' | 'scale' | 'reshape' | 'slice' | 'broadcastTo' | 'sum' | 'gather' | 'im2col'
+  | 'mul' | 'matmul' | 'matmulNT'
+  | 'exp' | 'log' | 'sin' | 'cos' | 'tanh' | 'softplus' | 'powi'
+  | 'maxStop';
+
+// ---------------------------------------------------------------------------------------------
+// Shape helpers
+
+const same = (a: Shape, b: Shape) => a.length === b.length && a.every((d, i) => d === b[i]);
+const unaryShape: ShapeRule = (xs) => xs[0]!.shape;
+
+function sameShapes(op: string): ShapeRule {
+  return (xs) => {
+    if (!same(xs[0]!.shape, xs[1]!.shape)) {
+      throw new InputError(`${op}: shapes ${fmtShape(xs[0]!.shape)} and ${fmtShape(xs[1]!.shape)} differ`);
+    }
+    return xs[0]!.shape;
+  };
+}
+
+function strides(shape: Shape): number[] {
+  const s = new Array<number>(shape.length);
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    s[i] = acc;
+    acc *= shape[i]!;
+  }
+  return s;
+}
+
+/** Normalized, sorted, unique axes of a rank-r tensor (negative axes count from the end). */
+export function normAxes(op: string, axes: readonly number[] | undefined, r: number): number[] {
+  if (axes === undefined) return [...Array(r).keys()];
+  const out = new Set<number>();
+  for (const a of axes) {
+    if (!Number.isInteger(a) || a < -r || a >= r) throw new InputError(`${op}: axis ${a} is out of range for a tensor of rank ${r}`);
+    out.add(a < 0 ? a + r : a);
+  }
+  return [...out].sort((p, q) => p - q);
+}
+
+/** For each input index, the output index of a reduction over `axes`. */
+function reductionMap(shape: Shape, axes: readonly number[]): Int32Array {
+  const outShape = shape.map((d, i) => (axes.includes(i) ? 1 : d));
+  const os = strides(outShape);
+  const n = sizeOf(shape);
+  const map = new Int32Array(n);
+  const idx = new Array<number>(shape.length).fill(0);
+  for (let f = 0; f < n; f++) {
+    let o = 0;
+    for (let d = 0; d < shape.length; d++) if (!axes.includes(d)) o += idx[d]! * os[d]!;
+    map[f] = o;
+    for (let d = shape.length - 1; d >= 0; d--) {
+      if (++idx[d]! < shape[d]!) break;
+      idx[d] = 0;
+    }
+  }
+  return map;
+}
+
+/** A linear kernel z[i] = x[map[i]] (a gather); its transpose scatters back. */
+function gatherKernel(map: Int32Array): LinearKernel {
+  const n = map.length;
+  const put = K.gather(n, false), add = K.gather(n, true), back = K.scatterAdd(n);
+  return {
+    apply: (_i, x, xo, z, zo, acc) => (acc ? add : put)(x, xo, map, z, zo),
+    transpose: (_i, zt, zto, xt, xto) => back(xt, xto, map, zt, zto),
+  };
+}
+
+/** A linear kernel z[i] = x[i] (reshape, add's two sides). */
+function identityKernel(n: number): LinearKernel {
+  const put = K.copy(n, false), add = K.copy(n, true);
+  return {
+    apply: (_i, x, xo, z, zo, acc) => (acc ? add : put)(x, xo, z, zo),
+    transpose: (_i, zt, zto, xt, xto) => add(zt, zto, xt, xto),
+  };
+}
+
+/** z = c·x for a constant c; its transpose is the same scaling. */
+function scaleKernel(n: number, c: number): LinearKernel {
+  const put = K.scaleInto(n, false), add = K.scaleInto(n, true);
+  return {
+    apply: (_i, x, xo, z, zo, acc) => (acc ? add : put)(c, x, xo, z, zo),
+    transpose: (_i, zt, zto, xt, xto) => add(c, zt, zto, xt, xto),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Derivative tables of the unary primitives.
+
+/** Coefficients of P_k(t) with d^k/dx^k g(x) = P_k(g(x)), from P_{k+1} = P_k′ · q(t). */
+function derivativePolys(p0: number[], q: number[], K: number): number[][] {
+  const polys = [p0];
+  for (let k = 1; k <= K; k++) {
+    const p = polys[k - 1]!;
+    const dp = p.slice(1).map((c, i) => c * (i + 1));
+    const next = new Array<number>(dp.length + q.length - 1).fill(0);
+    dp.forEach((a, i) => q.forEach((b, j) => (next[i + j]! += a * b)));
+    polys.push(next);
+  }
+  return polys;
+}
+
+const MAX_ORDER = 8;
+// tanh′ = 1 − t²: P₀ = t.
+const TANH_POLYS = derivativePolys([0, 1], [1, 0, -1], MAX_ORDER);
+// σ′ = σ(1 − σ): polynomials in s = σ(x) for σ, σ′, σ″, … (softplus^{(k+1)} = σ^{(k)}).
+const SIGMOID_POLYS = derivativePolys([0, 1], [0, 1, -1], MAX_ORDER);
+
+function horner(c: readonly number[], t: number): number {
+  let r = 0;
+  for (let i = c.length - 1; i >= 0; i--) r = r * t + c[i]!;
+  return r;
+}
+
+const expDerivs: Derivs = (x, xo, n, K, d, o) => {
+  for (let i = 0; i < n; i++) d[o + i] = Math.exp(x[xo + i]!);
+  for (let k = 1; k <= K; k++) d.copyWithin(o + k * n, o, o + n);
+};
+
+const logDerivs: Derivs = (x, xo, n, K, d, o) => {
+  for (let i = 0; i < n; i++) {
+    const v = x[xo + i]!;
+    d[o + i] = Math.log(v);
+    // f^{(k)} = (−1)^{k−1} (k−1)! / x^k
+    let c = 1 / v;
+    for (let k = 1; k <= K; k++) {
+      d[o + k * n + i] = c;
+      c *= -k / v;
+    }
+  }
+};
+
+/** sin^{(k)}(x) = sin(x + kπ/2); cos^{(k)}(x) = cos(x + kπ/2) = sin(x + (k+1)π/2). */
+const sinShiftDerivs = (shift: number): Derivs => (x, xo, n, K, d, o) => {
+  for (let i = 0; i < n; i++) {
+    const s = Math.sin(x[xo + i]!), c = Math.cos(x[xo + i]!);
+    for (let k = 0; k <= K; k++) {
+      const r = (k + shift) & 3;
+      d[o + k * n + i] = r === 0 ? s : r === 1 ? c : r === 2 ? -s : -c;
+    }
+  }
+};
+
+/**
+ * tanh from exp, about twice as fast as Math.tanh in V8 and as accurate: for |x| ≥ 0.5,
+ * 1 − 2/(e^{2x} + 1) loses nothing (t ≥ 0.46); below, expm1 avoids the cancellation.
+ */
+export function fastTanh(x: number): number {
+  const a = Math.abs(x);
+  let t: number;
+  if (a >= 0.5) t = a > 20 ? 1 : 1 - 2 / (Math.exp(2 * a) + 1);
+  else {
+    const e = Math.expm1(2 * a);
+    t = e / (e + 2);
+  }
+  return x < 0 ? -t : t;
+}
+
+const tanhDerivs: Derivs = (x, xo, n, K, d, o) => {
+  for (let i = 0; i < n; i++) {
+    const t = fastTanh(x[xo + i]!);
+    d[o + i] = t;
+    if (K >= 1) d[o + n + i] = 1 - t * t;
+    for (let k = 2; k <= K; k++) d[o + k * n + i] = horner(TANH_POLYS[k]!, t);
+  }
+};
+
+/** softplus(x) = log(1 + eˣ), computed without overflow; its derivatives are σ's. */
+const softplusDerivs: Derivs = (x, xo, n, K, d, o) => {
+  for (let i = 0; i < n; i++) {
+    const v = x[xo + i]!;
+    d[o + i] = v > 0 ? v + Math.log1p(Math.exp(-v)) : Math.log1p(Math.exp(v));
+    const s = v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
+    for (let k = 1; k <= K; k++) d[o + k * n + i] = horner(SIGMOID_POLYS[k - 1]!, s);
+  }
+};
+
+/** x^p for an integer p: f^{(k)} = p(p−1)…(p−k+1) x^{p−k}. */
+const powiDerivs = (p: number): Derivs => (x, xo, n, K, d, o) => {
+  for (let i = 0; i < n; i++) {
+    const v = x[xo + i]!;
+    let c = 1;
+    for (let k = 0; k <= K; k++) {
+      d[o + k * n + i] = c === 0 ? 0 : c * ipow(v, p - k);
+      c *= p - k;
+    }
+  }
+};
+
+function ipow(v: number, e: number): number {
+  if (e < 0) return 1 / ipow(v, -e);
+  let r = 1, b = v;
+  while (e > 0) {
+    if (e & 1) r *= b;
+    b *= b;
+    e >>= 1;
+  }
+  return r;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The table.
+
+export const prims: { [P in PrimName]: Prim } = {
+  // z = x + y
+  add: { family: 'linear', shape: sameShapes('add'), diff: [0, 1], make: (z) => identityKernel(z.size) },
+  // z = −x
+  neg: { family: 'linear', shape: unaryShape, diff: [0], make: (z) => scaleKernel(z.size, -1) },
+  // z = c·x for a constant c
+  scale: { family: 'linear', shape: unaryShape, diff: [0], make: (z) => scaleKernel(z.size, z.attrs.c as number) },
+  reshape: {
+    family: 'linear',
+    diff: [0],
+    shape: (xs, a) => {
+      const shape = a.shape as Shape;
+      if (sizeOf(shape) !== xs[0]!.size) throw new InputError(`reshape: cannot reshape ${fmtShape(xs[0]!.shape)} (size ${xs[0]!.size}) to ${fmtShape(shape)} (size ${sizeOf(shape)})`);
+      return shape;
+    },
+    make: (z) => identityKernel(z.size),
+  },
+  // z = x.flat[start : start + size(shape)], reshaped
+  slice: {
+    family: 'linear',
+    diff: [0],
+    shape: (xs, a) => {
+      const start = a.start as number, shape = a.shape as Shape;
+      if (!Number.isInteger(start) || start < 0 || start + sizeOf(shape) > xs[0]!.size) {
+        throw new InputError(`slice: range [${start}, ${start + sizeOf(shape)}) is outside a tensor of size ${xs[0]!.size} (shape ${fmtShape(xs[0]!.shape)})`);
+      }
+      return shape;
+    },
+    make: (z) => {
+      const n = z.size, s = z.attrs.start as number;
+      const put = K.copy(n, false), add = K.copy(n, true);
+      return {
+        apply: (_i, x, xo, out, zo, acc) => (acc ? add : put)(x, xo + s, out, zo),
+        transpose: (_i, zt, zto, xt, xto) => add(zt, zto, xt, xto + s),
+      };
+    },
+  },
+  // numpy broadcasting of x to `shape`
+  broadcastTo: {
+    family: 'linear',
+    diff: [0],
+    shape: (xs, a) => {
+      const from = xs[0]!.shape, to = a.shape as Shape;
+      const off = to.length - from.length;
+      if (off < 0 || from.some((d, i) => d !== 1 && d !== to[off + i])) {
+        throw new InputError(`broadcastTo: cannot broadcast ${fmtShape(from)} to ${fmtShape(to)}`);
+      }
+      return to;
+    },
+    make: (z) => {
+      const from = z.inputs[0]!.shape, to = z.shape, off = to.length - from.length;
+      const fs = strides(from);
+      const map = new Int32Array(z.size);
+      const idx = new Array<number>(to.length).fill(0);
+      for (let f = 0; f < z.size; f++) {
+        let o = 0;
+        for (let d = 0; d < from.length; d++) if (from[d] !== 1) o += idx[off + d]! * fs[d]!;
+        map[f] = o;
+        for (let d = to.length - 1; d >= 0; d--) {
+          if (++idx[d]! < to[d]!) break;
+          idx[d] = 0;
+        }
+      }
+      return gatherKernel(map);
+    },
+  },
+  // z = Σ over `axes` (attrs.axes normalized, attrs.keepDims)
+  sum: {
+    family: 'linear',
+    diff: [0],
+    shape: (xs, a) => {
+      const axes = a.axes as number[];
+      return a.keepDims ? xs[0]!.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : xs[0]!.shape.filter((_, i) => !axes.includes(i));
+    },
+    make: (z) => {
+      const x = z.inputs[0]!;
+      const n = x.size, m = z.size;
+      const map = reductionMap(x.shape, z.attrs.axes as number[]);
+      const back = K.gather(n, true);
+      return {
+        apply(_i, xa, xo, out, zo, acc) {
+          if (!acc) out.fill(0, zo, zo + m);
+          for (let i = 0; i < n; i++) out[zo + map[i]!]! += xa[xo + i]!;
+        },
+        // x̃[i] += z̃[map[i]]
+        transpose: (_i, zt, zto, xt, xto) => back(zt, zto, map, xt, xto),
+      };
+    },
+  },
+  // z[...] = x[index[...]] for a 1-D x and an integer-valued index tensor (not differentiated)
+  gather: {
+    family: 'linear',
+    diff: [0],
+    shape: (xs) => {
+      if (xs[0]!.rank !== 1) throw new InputError(`gather: expected a 1-D tensor to index, got shape ${fmtShape(xs[0]!.shape)}`);
+      if (xs[1]!.dependsOnTheta) throw new InputError('gather: the index must not depend on θ');
+      return xs[1]!.shape;
+    },
+    make: (z, aux) => {
+      const n = z.size, len = z.inputs[0]!.size, ix = aux[1]!;
+      const at = (i: number) => {
+        const k = ix.buf[ix.off + i]!;
+        if (!Number.isInteger(k) || k < 0 || k >= len) throw new InputError(`gather: index ${k} is not an integer in [0, ${len})`);
+        return k;
+      };
+      return {
+        apply(_i, x, xo, out, zo, acc) {
+          for (let i = 0; i < n; i++) out[zo + i] = (acc ? out[zo + i]! : 0) + x[xo + at(i)]!;
+        },
+        transpose(_i, zt, zto, xt, xto) {
+          for (let i = 0; i < n; i++) xt[xto + at(i)]! += zt[zto + i]!;
+        },
+      };
+    },
+  },
+  // x [C,H,W] → patches [Ho·Wo, C·kh·kw] (row-major patch per output pixel), no padding
+  im2col: {
+    family: 'linear',
+    diff: [0],
+    shape: (xs, a) => {
+      const [C, H, W] = xs[0]!.shape as [number, number, number];
+      const kh = a.kh as number, kw = a.kw as number, s = a.stride as number;
+      if (xs[0]!.rank !== 3) throw new InputError(`conv2d: input must have shape [C,H,W], got ${fmtShape(xs[0]!.shape)}`);
+      if (kh > H || kw > W) throw new InputError(`conv2d: kernel ${kh}×${kw} is larger than the input ${fmtShape(xs[0]!.shape)}`);
+      if (!Number.isInteger(s) || s < 1) throw new InputError(`conv2d: stride must be a positive integer, got ${s}`);
+      return [(Math.floor((H - kh) / s) + 1) * (Math.floor((W - kw) / s) + 1), C * kh * kw];
+    },
+    make: (z) => {
+      const [C, H, W] = z.inputs[0]!.shape as [number, number, number];
+      const kh = z.attrs.kh as number, kw = z.attrs.kw as number, s = z.attrs.stride as number;
+      const put = K.im2col(C, H, W, kh, kw, s, 'put'), add = K.im2col(C, H, W, kh, kw, s, 'add');
+      const back = K.im2col(C, H, W, kh, kw, s, 'transpose');
+      return {
+        apply: (_i, x, xo, out, zo, acc) => (acc ? add : put)(x, xo, out, zo),
+        transpose: (_i, zt, zto, xt, xto) => back(xt, xto, zt, zto),
+      };
+    },
+  },
+
+  // z = x ⊙ y
+  mul: {
+    family: 'bilinear',
+    shape: sameShapes('mul'),
+    make: (z) => {
+      const n = z.size;
+      const put = K.mul2(n, false), add = K.mul2(n, true);
+      return {
+        apply: (x, xo, y, yo, out, zo, acc) => (acc ? add : put)(x, xo, y, yo, out, zo),
+        tx: (y, yo, zt, zto, xt, xto) => add(y, yo, zt, zto, xt, xto),
+        ty: (x, xo, zt, zto, yt, yto) => add(x, xo, zt, zto, yt, yto),
+      };
+    },
+  },
+  // z = x·y with x [m,k], y [k,n]
+  matmul: {
+    family: 'bilinear',
+    shape: (xs) => {
+      const [a, b] = xs as [Tensor, Tensor];
+      if (a.rank !== 2 || b.rank !== 2 || a.shape[1] !== b.shape[0]) {
+        throw new InputError(`matmul: cannot multiply shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
+      }
+      return [a.shape[0]!, b.shape[1]!];
+    },
+    make: (z, simd) => {
+      const [m, k] = z.inputs[0]!.shape as [number, number], n = z.shape[1]!;
+      return {
+        apply: (_x, xo, _y, yo, _z, zo, acc) => simd.matmul(xo, yo, zo, m, k, n, acc ? 1 : 0),
+        // x̃ += z̃ yᵀ: [m,n]·[k,n]ᵀ
+        tx: (_y, yo, _zt, zto, _xt, xto) => simd.matmulNT(zto, yo, xto, m, n, k, 1),
+        // ỹ += xᵀ z̃: [m,k]ᵀ·[m,n]
+        ty: (_x, xo, _zt, zto, _yt, yto) => simd.matmulTN(xo, zto, yto, k, m, n),
+      };
+    },
+  },
+  // z = x·yᵀ with x [m,k], y [n,k]: dense layers and convolutions (weights against patches)
+  matmulNT: {
+    family: 'bilinear',
+    shape: (xs) => {
+      const [a, b] = xs as [Tensor, Tensor];
+      if (a.rank !== 2 || b.rank !== 2 || a.shape[1] !== b.shape[1]) {
+        throw new InputError(`matmulNT: cannot multiply ${fmtShape(a.shape)} by the transpose of ${fmtShape(b.shape)}`);
+      }
+      return [a.shape[0]!, b.shape[0]!];
+    },
+    make: (z, simd) => {
+      const [m, k] = z.inputs[0]!.shape as [number, number], n = z.shape[1]!;
+      return {
+        apply: (_x, xo, _y, yo, _z, zo, acc) => simd.matmulNT(xo, yo, zo, m, k, n, acc ? 1 : 0),
+        // x̃[i,:] += Σ_j z̃[i,j] y[j,:]
+        tx: (_y, yo, _zt, zto, _xt, xto) => simd.matmul(zto, yo, xto, m, n, k, 1),
+        // ỹ[j,:] += Σ_i z̃[i,j] x[i,:]
+        ty: (_x, xo, _zt, zto, _yt, yto) => simd.matmulTN(zto, xo, yto, n, m, k),
+      };
+    },
+  },
+
+  exp: { family: 'unary', shape: unaryShape, derivs: expDerivs, maxOrder: Infinity },
+  log: { family: 'unary', shape: unaryShape, derivs: logDerivs, maxOrder: Infinity },
+  sin: { family: 'unary', shape: unaryShape, derivs: sinShiftDerivs(0), maxOrder: Infinity },
+  cos: { family: 'unary', shape: unaryShape, derivs: sinShiftDerivs(1), maxOrder: Infinity },
+  tanh: { family: 'unary', shape: unaryShape, derivs: tanhDerivs, maxOrder: MAX_ORDER },
+  softplus: { family: 'unary', shape: unaryShape, derivs: softplusDerivs, maxOrder: MAX_ORDER },
+  // powi is registered per exponent through attrs.p; see unaryDerivs below.
+  powi: { family: 'unary', shape: unaryShape, derivs: () => { throw new Error('powi: use unaryDerivs'); }, maxOrder: Infinity },
+
+  // z = max over axes of x_∅, as a constant (no derivative flows through it)
+  maxStop: {
+    family: 'stop',
+    shape: (xs, a) => {
+      const axes = a.axes as number[];
+      return xs[0]!.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+    },
+    make: (z) => {
+      const x = z.inputs[0]!;
+      const map = reductionMap(x.shape, z.attrs.axes as number[]);
+      const n = x.size, m = z.size;
+      return (xa, xo, out, zo) => {
+        out.fill(-Infinity, zo, zo + m);
+        for (let i = 0; i < n; i++) {
+          const v = xa[xo + i]!;
+          if (v > out[zo + map[i]!]!) out[zo + map[i]!] = v;
+        }
+        for (let i = 0; i < m; i++) if (!Number.isFinite(out[zo + i]!)) out[zo + i] = 0;
+      };
+    },
+  },
+};
+
+/** The derivative routine of a unary node (powi carries its exponent as an attribute). */
+export function unaryDerivs(node: Tensor): Derivs {
+  if (node.prim === 'powi') return powiDerivs(node.attrs.p as number);
+  const p = prims[node.prim as PrimName];
+  if (p.family !== 'unary') throw new Error(`unaryDerivs: ${node.prim} is not unary`);
+  return p.derivs;
+}
+

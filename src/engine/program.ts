@@ -1,0 +1,543 @@
+/**
+ * @file `compile`: trace a loss once, then evaluate it and its derivatives of any order,
+ * per sample or over a batch, without re-tracing and without allocating per call.
+ *
+ * For a number m of directions (planes.ts) and a choice of forward-only or forward+reverse,
+ * an *executable* is built once and cached: every node gets the list of planes that can be
+ * nonzero (e.g. a data node only ∅, a weight ∅ and {i}), the list of adjoint planes that the
+ * gradient needs, preallocated buffers, and a flat list of steps that call the kernels of
+ * prims.ts. A call copies θ and the directions in, points the data nodes at the sample, and
+ * runs the steps.
+ */
+import { InputError } from '../errors.ts';
+import { closurePlanes, livePartitions, productPlanes, subsets } from './planes.ts';
+import { prims, unaryDerivs, type Loc, type PrimName } from './prims.ts';
+import { copy, product } from './kernels.ts';
+import { simdHeap, type SimdKernels } from './simd.ts';
+import { fmtShape, sizeOf, Trace, withTrace, type Shape, type Tensor } from './tensor.ts';
+
+/** A traced scalar function f(θ, data). */
+export type LossFn = (theta: Tensor, data: Record<string, Tensor>) => Tensor;
+
+export interface CompileSpec {
+  /** Length of the flat parameter vector θ. */
+  P: number;
+  /** Shapes of one sample's data fields (e.g. `{ x: [1, 28, 28], label: [] }`). */
+  data?: Record<string, Shape>;
+}
+
+/** One sample: each field a Float64Array of the declared size (or a number for a scalar). */
+export type Sample = Record<string, Float64Array | number>;
+/** A batch: each field holds n samples back to back (n × the field's size). */
+export type Batch = Record<string, Float64Array>;
+
+/** The most directions an executable may carry (2^m planes each). */
+export const MAX_DIRECTIONS = 6;
+
+/** A node's place in the executable's heap: forward planes at `off`, adjoint planes at `adjOff`. */
+interface NodeRT extends Loc {
+  node: Tensor;
+  size: number;
+  planes: number[];
+  slot: Int32Array; // plane mask → slot, −1 when the plane is identically zero
+  adjPlanes: number[];
+  adjSlot: Int32Array;
+  adjOff: number;
+  /** Distance between planes: the node's size, or its parent's stride for a view. */
+  stride: number;
+  adjStride: number;
+  /** A view (reshape, slice) shares its input's memory at this element offset; else null. */
+  viewOf: { parent: NodeRT; start: number } | null;
+  /** Unary nodes: f^{(k)}(x_∅) for k = 0…K at `extraOff`. */
+  extraOff: number;
+}
+
+type Step = () => void;
+
+/**
+ * Everything one (m, withGrad) evaluation needs. All buffers live in one WebAssembly memory
+ * (`heap`), so the SIMD matrix kernels and the JavaScript elementwise loops share them without
+ * copies; a node's plane S sits at `off + slot[S]·size`.
+ */
+class Executable {
+  readonly rts: NodeRT[] = [];
+  readonly forward: Step[] = [];
+  readonly backward: Step[] = [];
+  /** The node that each step belongs to (for profiling). */
+  readonly forwardOwner: number[] = [];
+  readonly backwardOwner: number[] = [];
+  readonly param: NodeRT;
+  readonly out: NodeRT;
+  readonly full: number;
+  readonly heap: Float64Array;
+  private readonly adjStart: number;
+  private readonly adjEnd: number;
+  private readonly copyIn = new Map<number, (x: Float64Array, xo: number, z: Float64Array, zo: number) => void>();
+
+  constructor(
+    readonly program: Program,
+    readonly m: number,
+    readonly withGrad: boolean,
+  ) {
+    const nodes = program.trace.nodes;
+    this.full = (1 << m) - 1;
+    const K = m + (withGrad ? 1 : 0);
+    // Plan: planes, adjoint planes and offsets; forward buffers first, then all adjoints
+    // contiguously so one fill clears them.
+    let top = 0;
+    for (const node of nodes) {
+      const planes = this.livePlanes(node);
+      const adjPlanes = withGrad ? this.neededAdjoints(node, planes) : [];
+      const slot = new Int32Array(1 << m).fill(-1);
+      planes.forEach((p, i) => (slot[p] = i));
+      const adjSlot = new Int32Array(1 << m).fill(-1);
+      adjPlanes.forEach((p, i) => (adjSlot[p] = i));
+      const size = node.size;
+      const rt: NodeRT = {
+        node, size, planes, slot, adjPlanes, adjSlot, buf: new Float64Array(0), off: top, adjOff: -1,
+        stride: size, adjStride: size, viewOf: null, extraOff: -1,
+      };
+      if (node.kind === 'op' && (node.prim === 'reshape' || node.prim === 'slice')) {
+        // Same planes and adjoint planes as the input (a linear op with one input), so the
+        // node can live inside the input's memory: no copy forward, no transpose backward.
+        const parent = this.rts[node.inputs[0]!.id]!;
+        const start = node.prim === 'slice' ? (node.attrs.start as number) : 0;
+        Object.assign(rt, { slot: parent.slot, adjSlot: parent.adjSlot, off: parent.off + start, stride: parent.stride, viewOf: { parent, start } });
+        this.rts.push(rt);
+        continue;
+      }
+      top += planes.length * size;
+      if (node.kind === 'op' && prims[node.prim as PrimName].family === 'unary') {
+        rt.extraOff = top;
+        top += (K + 1) * size;
+      }
+      this.rts.push(rt);
+    }
+    this.adjStart = top;
+    for (const rt of this.rts) {
+      if (!rt.adjPlanes.length) continue;
+      if (rt.viewOf) {
+        rt.adjOff = rt.viewOf.parent.adjOff + rt.viewOf.start;
+        rt.adjStride = rt.viewOf.parent.adjStride;
+      } else {
+        rt.adjOff = top;
+        top += rt.adjPlanes.length * rt.size;
+      }
+    }
+    this.adjEnd = top;
+    const { heap, kernels } = simdHeap(top);
+    this.heap = heap;
+    for (const rt of this.rts) {
+      rt.buf = heap;
+      if (rt.node.kind === 'const') heap.set(rt.node.attrs.value as Float64Array, rt.off);
+      if (rt.node.kind === 'data') this.copyIn.set(rt.node.id, copy(rt.size, false));
+      if (rt.node.kind === 'op' && !rt.viewOf) {
+        this.buildSteps(rt, K, kernels);
+        while (this.forwardOwner.length < this.forward.length) this.forwardOwner.push(rt.node.id);
+        while (this.backwardOwner.length < this.backward.length) this.backwardOwner.push(rt.node.id);
+      }
+    }
+    this.param = this.rts[program.theta.id]!;
+    this.out = this.rts[program.output.id]!;
+  }
+
+  /** Planes that can be nonzero at `node` (planes.ts). */
+  private livePlanes(node: Tensor): number[] {
+    if (node.kind === 'param') return [0, ...Array.from({ length: this.m }, (_, i) => 1 << i)];
+    if (node.kind !== 'op') return [0];
+    const ins = node.inputs.map((x) => this.rts[x.id]!.planes);
+    const prim = prims[node.prim as PrimName];
+    switch (prim.family) {
+      case 'linear':
+        return [...new Set(prim.diff.flatMap((i) => ins[i]!))].sort((a, b) => a - b);
+      case 'bilinear':
+        return productPlanes(ins[0]!, ins[1]!);
+      case 'unary':
+        return closurePlanes(ins[0]!);
+      case 'stop':
+        return [0];
+    }
+  }
+
+  /**
+   * Adjoint planes of `node` that the gradient needs, in complement indexing (planes.ts):
+   * θ needs only F; an op's output needs R∖B for every plane R its differentiable inputs need
+   * and every plane B ⊆ R of the factor that multiplies it in the transpose rule.
+   */
+  private neededAdjoints(node: Tensor, planes: number[]): number[] {
+    if (!node.dependsOnTheta) return [];
+    if (node.kind === 'param') return [this.full];
+    const prim = prims[node.prim as PrimName];
+    const need = new Set<number>();
+    const from = (i: number, factor: readonly number[]) => {
+      const x = node.inputs[i]!;
+      if (!x.dependsOnTheta) return;
+      for (const r of this.rts[x.id]!.adjPlanes) for (const b of factor) if ((b & r) === b) need.add(r & ~b);
+    };
+    switch (prim.family) {
+      case 'linear':
+        for (const i of prim.diff) from(i, [0]);
+        break;
+      case 'bilinear':
+        from(0, this.rts[node.inputs[1]!.id]!.planes);
+        from(1, this.rts[node.inputs[0]!.id]!.planes);
+        break;
+      case 'unary':
+        from(0, planes); // f′(x) has the planes of f(x)
+        break;
+      case 'stop':
+        break;
+    }
+    return [...need].sort((a, b) => a - b);
+  }
+
+  private buildSteps(z: NodeRT, K: number, simd: SimdKernels): void {
+    const node = z.node;
+    const xs = node.inputs.map((x) => this.rts[x.id]!);
+    const prim = prims[node.prim as PrimName];
+    const fwd = this.forward, bwd = this.backward;
+    const h = this.heap;
+    const n = z.size;
+    const at = (r: NodeRT, s: number) => r.off + r.slot[s]! * r.stride;
+    const adjAt = (r: NodeRT, s: number) => r.adjOff + r.adjSlot[s]! * r.adjStride;
+    switch (prim.family) {
+      case 'linear': {
+        const k = prim.make(node, xs);
+        for (const s of z.planes) {
+          let first = true;
+          for (const i of prim.diff) {
+            const x = xs[i]!;
+            if (x.slot[s]! < 0) continue;
+            const acc = !first, xo = at(x, s), zo = at(z, s);
+            fwd.push(() => k.apply(i, h, xo, h, zo, acc));
+            first = false;
+          }
+        }
+        for (const i of prim.diff) {
+          const x = xs[i]!;
+          for (const r of x.adjPlanes) {
+            const zo = adjAt(z, r), xo = adjAt(x, r);
+            bwd.push(() => k.transpose(i, h, zo, h, xo));
+          }
+        }
+        return;
+      }
+      case 'bilinear': {
+        const k = prim.make(node, simd);
+        const [x, y] = xs as [NodeRT, NodeRT];
+        for (const s of z.planes) {
+          let first = true;
+          for (const a of subsets(s)) {
+            if (x.slot[a]! < 0 || y.slot[s & ~a]! < 0) continue;
+            const acc = !first, xo = at(x, a), yo = at(y, s & ~a), zo = at(z, s);
+            fwd.push(() => k.apply(h, xo, h, yo, h, zo, acc));
+            first = false;
+          }
+        }
+        // x̃_R += B_xᵀ(y_B, z̃_{R∖B}) and ỹ_R += B_yᵀ(x_B, z̃_{R∖B}) for B ⊆ R.
+        for (const r of x.adjPlanes) {
+          for (const b of subsets(r)) {
+            if (y.slot[b]! < 0 || z.adjSlot[r & ~b]! < 0) continue;
+            const yo = at(y, b), zo = adjAt(z, r & ~b), xo = adjAt(x, r);
+            bwd.push(() => k.tx(h, yo, h, zo, h, xo));
+          }
+        }
+        for (const r of y.adjPlanes) {
+          for (const b of subsets(r)) {
+            if (x.slot[b]! < 0 || z.adjSlot[r & ~b]! < 0) continue;
+            const xo = at(x, b), zo = adjAt(z, r & ~b), yo = adjAt(y, r);
+            bwd.push(() => k.ty(h, xo, h, zo, h, yo));
+          }
+        }
+        return;
+      }
+      case 'unary': {
+        const x = xs[0]!;
+        const derivs = unaryDerivs(node);
+        const d = z.extraOff, x0 = at(x, 0);
+        fwd.push(() => derivs(h, x0, n, K, h, d));
+        const live = new Set(x.planes);
+        // z_S = Σ_π f^{(|π|)}(x_∅) Π_{B∈π} x_B
+        for (const s of z.planes) {
+          const zo = at(z, s);
+          let first = true;
+          for (const pi of s === 0 ? [[]] : livePartitions(s, live)) {
+            const offs = [d + pi.length * n, ...pi.map((b) => at(x, b))];
+            const prod = product(n, offs.length, !first);
+            const arrs = offs.map(() => h);
+            fwd.push(() => prod(arrs, offs, h, zo));
+            first = false;
+          }
+        }
+        // x̃_R += Σ_{B ⊆ R} f′(x)_B ⊙ z̃_{R∖B}, with f′(x)_B = Σ_π f^{(|π|+1)} Π x_blocks.
+        for (const r of x.adjPlanes) {
+          const xo = adjAt(x, r);
+          for (const b of subsets(r)) {
+            if (z.adjSlot[r & ~b]! < 0) continue;
+            for (const pi of livePartitions(b, live)) {
+              const offs = [d + (pi.length + 1) * n, adjAt(z, r & ~b), ...pi.map((bb) => at(x, bb))];
+              const prod = product(n, offs.length, true);
+              const arrs = offs.map(() => h);
+              bwd.push(() => prod(arrs, offs, h, xo));
+            }
+          }
+        }
+        return;
+      }
+      case 'stop': {
+        const k = prim.make(node);
+        const xo = at(xs[0]!, 0), zo = at(z, 0);
+        fwd.push(() => k(h, xo, h, zo));
+        return;
+      }
+    }
+  }
+
+  /** Copy sample `i` of each data field into the heap. */
+  bindSample(fields: Record<string, Float64Array>, i: number): void {
+    for (const [name, node] of this.program.dataNodes) {
+      const rt = this.rts[node.id]!;
+      this.copyIn.get(node.id)!(fields[name]!, i * rt.size, this.heap, rt.off);
+    }
+  }
+
+  setTheta(theta: Float64Array, dirs: readonly Float64Array[]): void {
+    const p = this.param, P = p.size;
+    this.heap.set(theta, p.off);
+    dirs.forEach((v, i) => this.heap.set(v, p.off + (i + 1) * P));
+  }
+
+  /** Run forward (and backward); returns D^m f = the full plane of the output. */
+  run(): number {
+    const fwd = this.forward;
+    for (let i = 0; i < fwd.length; i++) fwd[i]!();
+    const o = this.out, sl = o.slot[this.full]!;
+    const value = sl < 0 ? 0 : this.heap[o.off + sl]!;
+    if (this.withGrad) {
+      this.heap.fill(0, this.adjStart, this.adjEnd);
+      const seed = o.adjSlot[0]!;
+      if (seed >= 0) {
+        this.heap[o.adjOff + seed] = 1;
+        const bwd = this.backward;
+        for (let i = bwd.length - 1; i >= 0; i--) bwd[i]!();
+      }
+    }
+    return value;
+  }
+
+  /** out[offset…] (+)= scale · ∇_θ of the last run's D^m f (zero when f does not depend on θ). */
+  gradInto(out: Float64Array, offset: number, scale: number, acc: boolean): void {
+    const p = this.param;
+    const P = p.size;
+    if (p.adjOff < 0) {
+      if (!acc) out.fill(0, offset, offset + P);
+      return;
+    }
+    const g = this.heap, go = p.adjOff; // need(θ) = {F}: one plane
+    if (acc) for (let i = 0; i < P; i++) out[offset + i]! += scale * g[go + i]!;
+    else for (let i = 0; i < P; i++) out[offset + i] = scale * g[go + i]!;
+  }
+}
+
+/**
+ * A compiled loss. Its methods take θ (length P), optional directions (each length P) and data,
+ * and return values and gradients; results are fresh arrays unless `out` is given.
+ */
+export class Program {
+  readonly trace: Trace;
+  readonly theta: Tensor;
+  readonly output: Tensor;
+  readonly dataNodes: ReadonlyMap<string, Tensor>;
+  readonly P: number;
+  private readonly cache = new Map<string, Executable>();
+
+  constructor(fn: LossFn, spec: CompileSpec) {
+    const P = spec.P;
+    if (!Number.isSafeInteger(P) || P < 1) throw new InputError(`compile: P must be a positive integer, got ${P}`);
+    this.P = P;
+    const trace = (this.trace = new Trace());
+    const dataNodes = new Map<string, Tensor>();
+    let out: unknown;
+    const theta = (this.theta = trace.add('param', 'theta', [], [P]));
+    withTrace(trace, () => {
+      const data: Record<string, Tensor> = {};
+      for (const [name, shape] of Object.entries(spec.data ?? {})) {
+        if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d < 1)) {
+          throw new InputError(`compile: data field '${name}' must have a shape of positive integers, got ${JSON.stringify(shape)}`);
+        }
+        const t = trace.add('data', 'data', [], shape, { name });
+        data[name] = t;
+        dataNodes.set(name, t);
+      }
+      out = fn(theta, data);
+    });
+    if (!(out instanceof Object) || !('id' in (out as object)) || trace.nodes[(out as Tensor).id] !== out) {
+      throw new InputError('compile: the function must return a tensor built from its arguments');
+    }
+    const o = out as Tensor;
+    if (o.size !== 1) throw new InputError(`compile: the function must return a scalar, got shape ${fmtShape(o.shape)}`);
+    this.output = o;
+    this.dataNodes = dataNodes;
+  }
+
+  private executable(m: number, withGrad: boolean): Executable {
+    if (m > MAX_DIRECTIONS) throw new InputError(`derivative: at most ${MAX_DIRECTIONS} directions are supported, got ${m}`);
+    for (const node of this.trace.nodes) {
+      const prim = node.kind === 'op' ? prims[node.prim as PrimName] : null;
+      const need = m + (withGrad ? 1 : 0);
+      if (prim?.family === 'unary' && prim.maxOrder < need) {
+        throw new InputError(`derivative: ${node.prim} supports derivatives up to order ${prim.maxOrder}, ${need} requested`);
+      }
+    }
+    const key = `${m}:${withGrad}`;
+    let ex = this.cache.get(key);
+    if (!ex) this.cache.set(key, (ex = new Executable(this, m, withGrad)));
+    return ex;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Input checks: each names the argument and what was expected.
+
+  private checkVector(what: string, v: Float64Array): void {
+    if (!(v instanceof Float64Array)) throw new InputError(`${what}: expected a Float64Array of length ${this.P}`);
+    if (v.length !== this.P) throw new InputError(`${what}: has length ${v.length}, expected ${this.P}`);
+  }
+
+  private sampleFields(op: string, sample: Sample): Record<string, Float64Array> {
+    const fields: Record<string, Float64Array> = {};
+    for (const [name, node] of this.dataNodes) {
+      const v = sample?.[name];
+      if (v === undefined) throw new InputError(`${op}: data field '${name}' is missing (expected shape ${fmtShape(node.shape)})`);
+      const arr = typeof v === 'number' ? Float64Array.of(v) : v;
+      if (!(arr instanceof Float64Array) || arr.length !== node.size) {
+        throw new InputError(`${op}: data field '${name}' has length ${(arr as { length?: number }).length}, expected ${node.size} (shape ${fmtShape(node.shape)})`);
+      }
+      fields[name] = arr;
+    }
+    return fields;
+  }
+
+  /** The number of samples in `batch`, checking every field against it. */
+  batchSize(op: string, batch: Batch): number {
+    let n = -1;
+    let first = '';
+    if (this.dataNodes.size === 0) throw new InputError(`${op}: this program has no data fields to batch over`);
+    for (const [name, node] of this.dataNodes) {
+      const v = batch?.[name];
+      if (!(v instanceof Float64Array)) throw new InputError(`${op}: batch field '${name}' is missing or not a Float64Array`);
+      if (v.length % node.size !== 0) throw new InputError(`${op}: batch field '${name}' has length ${v.length}, not a multiple of ${node.size} (shape ${fmtShape(node.shape)})`);
+      const k = v.length / node.size;
+      if (n < 0) {
+        n = k;
+        first = name;
+      } else if (k !== n) throw new InputError(`${op}: batch field '${name}' holds ${k} samples but '${first}' holds ${n}`);
+    }
+    return n;
+  }
+
+  private prepare(op: string, theta: Float64Array, dirs: readonly Float64Array[], withGrad: boolean): Executable {
+    this.checkVector(`${op}: theta`, theta);
+    dirs.forEach((v, i) => this.checkVector(`${op}: direction ${i + 1}`, v));
+    const ex = this.executable(dirs.length, withGrad);
+    ex.setTheta(theta, dirs);
+    return ex;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // One sample.
+
+  /** f(θ; sample). */
+  value(theta: Float64Array, sample: Sample = {}): number {
+    return this.derivative(theta, [], sample);
+  }
+
+  /** f and ∇f at θ. */
+  valueAndGrad(theta: Float64Array, sample: Sample = {}, out?: Float64Array): { value: number; grad: Float64Array } {
+    return this.gradDerivative(theta, [], sample, out);
+  }
+
+  /** D^k f(θ)[v₁, …, v_k] for k = dirs.length (k = 0 is the value). */
+  derivative(theta: Float64Array, dirs: readonly Float64Array[], sample: Sample = {}): number {
+    const ex = this.prepare('derivative', theta, dirs, false);
+    ex.bindSample(this.sampleFields('derivative', sample), 0);
+    return ex.run();
+  }
+
+  /**
+   * D^k f(θ)[v₁…v_k] and its gradient ∇_θ(D^k f(θ)[v₁…v_k]) for k = dirs.length:
+   * k = 0 the gradient, k = 1 a Hessian-vector product, k = 2 the contraction J[v₁, v₂, ·].
+   */
+  gradDerivative(theta: Float64Array, dirs: readonly Float64Array[], sample: Sample = {}, out?: Float64Array): { value: number; grad: Float64Array } {
+    const ex = this.prepare('gradDerivative', theta, dirs, true);
+    ex.bindSample(this.sampleFields('gradDerivative', sample), 0);
+    const value = ex.run();
+    const grad = out ?? new Float64Array(this.P);
+    if (out) this.checkVector('gradDerivative: out', out);
+    ex.gradInto(grad, 0, 1, false);
+    return { value, grad };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // A batch: one result per sample, or the mean. Nothing is re-traced or re-allocated per sample.
+
+  /** D^k f[v…] for every sample of the batch. */
+  derivatives(theta: Float64Array, dirs: readonly Float64Array[], batch: Batch): Float64Array {
+    const n = this.batchSize('derivatives', batch);
+    const ex = this.prepare('derivatives', theta, dirs, false);
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      ex.bindSample(batch, i);
+      out[i] = ex.run();
+    }
+    return out;
+  }
+
+  /** Per-sample values D^k f[v…] (length n) and gradients ∇(D^k f[v…]) (n × P, sample-major). */
+  gradDerivatives(theta: Float64Array, dirs: readonly Float64Array[], batch: Batch, out?: Float64Array): { values: Float64Array; grads: Float64Array } {
+    const n = this.batchSize('gradDerivatives', batch);
+    const ex = this.prepare('gradDerivatives', theta, dirs, true);
+    const P = this.P;
+    if (out && out.length !== n * P) throw new InputError(`gradDerivatives: out has length ${out.length}, expected ${n} × ${P}`);
+    const grads = out ?? new Float64Array(n * P);
+    const values = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      ex.bindSample(batch, i);
+      values[i] = ex.run();
+      ex.gradInto(grads, i * P, 1, false);
+    }
+    return { values, grads };
+  }
+
+  /** The batch mean of D^k f[v…] and of its gradient. */
+  meanGradDerivative(theta: Float64Array, dirs: readonly Float64Array[], batch: Batch, out?: Float64Array): { value: number; grad: Float64Array } {
+    const n = this.batchSize('meanGradDerivative', batch);
+    const ex = this.prepare('meanGradDerivative', theta, dirs, true);
+    if (out) this.checkVector('meanGradDerivative: out', out);
+    const grad = out ?? new Float64Array(this.P);
+    grad.fill(0);
+    let value = 0;
+    for (let i = 0; i < n; i++) {
+      ex.bindSample(batch, i);
+      value += ex.run();
+      ex.gradInto(grad, 0, 1 / n, true);
+    }
+    return { value: value / n, grad };
+  }
+
+  /** Per-sample values and gradients (k = 0 of gradDerivatives). */
+  valuesAndGrads(theta: Float64Array, batch: Batch, out?: Float64Array): { values: Float64Array; grads: Float64Array } {
+    return this.gradDerivatives(theta, [], batch, out);
+  }
+
+  /** Per-sample values. */
+  values(theta: Float64Array, batch: Batch): Float64Array {
+    return this.derivatives(theta, [], batch);
+  }
+}
+
+/** Trace `fn` once and return a Program that evaluates it and its derivatives. */
+export function compile(fn: LossFn, spec: CompileSpec): Program {
+  return new Program(fn, spec);
+}
+
+export { sizeOf };
