@@ -10,6 +10,6 @@ export { diagrams, type DiagramKind } from './enumerate.ts';
 export { rootedTrees, levelSequences, setPartitions } from './trees.ts';
 export { sgd, gd, describeSchedule, type Schedule, type Shuffle } from './schedule.ts';
 export { embeddingCount, weakOrders } from './embeddings.ts';
-export { diagramSvg } from './svg.ts';
+export { diagramSvg, layout as diagramLayout } from './svg.ts';
 export type { Rational } from './rational.ts';
 export * as rationals from './rational.ts';

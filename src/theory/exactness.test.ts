@@ -81,7 +81,7 @@ function smul(a: Series, b: Series): Series {
 function evalSeries(p: Poly, theta: Series[], D: number): Series {
   const maxE = Math.max(0, ...p.flatMap((m) => m.e));
   const pow: Series[][] = theta.map((s) => {
-    const list = [Float64Array.from({ length: D + 1 }, (_, i) => (i === 0 ? 1 : 0))];
+    const list: Series[] = [Float64Array.from({ length: D + 1 }, (_, i) => (i === 0 ? 1 : 0))];
     for (let k = 1; k <= maxE; k++) list.push(smul(list[k - 1]!, s));
     return list;
   });
