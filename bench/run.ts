@@ -1,0 +1,19 @@
+/**
+ * @file `npm run bench`: every benchmark, each printing its measurements beside its baseline
+ * (PyTorch float64 run in the same command, or the issue's stated limit). Not part of npm test.
+ * `npm run bench -- engine diagrams` runs only those.
+ */
+import { existsSync } from 'node:fs';
+
+const all = ['engine', 'diagrams', 'data', 'stats', 'sim'];
+const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+for (const name of chosen.length ? chosen : all) {
+  const file = new URL(`./${name}.ts`, import.meta.url);
+  if (!existsSync(file)) {
+    if (chosen.length) throw new Error(`bench: no benchmark named '${name}' (have: ${all.join(', ')})`);
+    continue;
+  }
+  console.log(`\n=== ${name} ===`);
+  const mod = (await import(file.href)) as { run: () => Promise<void> };
+  await mod.run();
+}

@@ -1,0 +1,36 @@
+/** @file Timing helpers shared by the benchmarks: the same protocol as bench/torch_engine.py. */
+
+/**
+ * Seconds per call: median over `reps` timed repetitions of `inner` calls each, `inner` chosen
+ * so one repetition takes about `target` seconds, after warm-up (as torch_engine.py's timeit).
+ */
+export function timeit(fn: () => unknown, reps = 9, target = 0.15): number {
+  for (let i = 0; i < 3; i++) fn();
+  let t = performance.now();
+  fn();
+  const one = Math.max((performance.now() - t) / 1000, 1e-7);
+  const inner = Math.max(1, Math.round(target / one));
+  // a second warm-up at full length so the optimizing compiler has seen the loop
+  for (let i = 0; i < inner; i++) fn();
+  const samples: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    t = performance.now();
+    for (let i = 0; i < inner; i++) fn();
+    samples.push((performance.now() - t) / 1000 / inner);
+  }
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(samples.length / 2)]!;
+}
+
+export function fmtSeconds(s: number): string {
+  if (s >= 1) return `${s.toFixed(2)} s`;
+  if (s >= 1e-3) return `${(s * 1e3).toFixed(2)} ms`;
+  return `${(s * 1e6).toFixed(1)} µs`;
+}
+
+/** Print rows as an aligned text table. */
+export function table(header: string[], rows: string[][]): string {
+  const w = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  ');
+  return [line(header), w.map((n) => '-'.repeat(n)).join('  '), ...rows.map(line)].join('\n');
+}
