@@ -1,4 +1,6 @@
 /** @file The list of subcommands; each module adds one command to the program. */
 import type { Command } from 'commander';
+import { registerDiagrams } from './diagrams.ts';
+import { registerPredict } from './predict.ts';
 
-export const commands: Array<(program: Command) => void> = [];
+export const commands: Array<(program: Command) => void> = [registerDiagrams, registerPredict];
