@@ -222,6 +222,14 @@ test('irreducible: no non-root node with one child alone in its part (paper §2,
   assert.equal(diagram('(01-12)(0-12)').irreducible, true); // the H_x node shares its sample
   assert.equal(diagram('(01-12-13-24-35)(0-1-23-4-5)').irreducible, true); // 2 and 3 have one child each but share a part
   assert.equal(diagram('(01-12-23)(0-13-2)').irreducible, false); // node 2: one child, alone
+  // The flag against the definition, read off the public edges and parts, for every diagram ≤ 5 edges.
+  for (let d = 0; d <= 5; d++) {
+    for (const D of diagrams(d, 'train')) {
+      const oneChildAlone = D.parts.some((p) => p.length === 1 && p[0] !== 0 && D.edges.filter(([q]) => q === p[0]).length === 1);
+      assert.equal(D.irreducible, !oneChildAlone, D.key);
+    }
+  }
+  // Irreducible test-loss diagrams with 0…4 edges: 1, 1, 3, 12, 65 (of 1, 1, 4, 17, 101).
   assert.deepEqual(
     [0, 1, 2, 3, 4].map((d) => diagrams(d, 'test').filter((x) => x.irreducible).length),
     [1, 1, 3, 12, 65],
