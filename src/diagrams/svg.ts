@@ -1,7 +1,8 @@
 /**
  * @file A diagram as a standalone SVG string, drawn as the paper draws them: the root rightmost,
  * each node one step left of its parent, nodes colored by part and each part wrapped in a soft
- * outline (a rounded hull: a thick round-joined stroke around the part's nodes). No browser.
+ * outline (a rounded hull: the hull polygon filled and stroked thick with round joins, at one
+ * opacity so the overlap does not darken). No browser.
  */
 import type { Diagram } from './diagram.ts';
 
@@ -61,12 +62,12 @@ export function diagramSvg(d: Diagram): string {
     const color = PALETTE[k % PALETTE.length]!;
     const h = hull(nodes.map((v) => pos[v]!));
     if (h.length === 1) {
-      out.push(`<circle class="part" data-part="${k}" cx="${fmt(h[0]![0])}" cy="${fmt(h[0]![1])}" r="${2 * R}" fill="${color}" fill-opacity="0.18" stroke="${color}" stroke-opacity="0.35" stroke-width="2"/>`);
+      out.push(`<circle class="part" data-part="${k}" cx="${fmt(h[0]![0])}" cy="${fmt(h[0]![1])}" r="${R + 9}" fill="${color}" opacity="0.3"/>`);
       return;
     }
     const path = `M${h.map((p) => `${fmt(p[0])},${fmt(p[1])}`).join('L')}Z`;
     out.push(
-      `<path class="part" data-part="${k}" d="${path}" fill="${color}" fill-opacity="0.18" stroke="${color}" stroke-opacity="0.35" stroke-width="${2 * R + 10}" stroke-linejoin="round" stroke-linecap="round"/>`,
+      `<path class="part" data-part="${k}" d="${path}" fill="${color}" stroke="${color}" opacity="0.3" stroke-width="${2 * R + 18}" stroke-linejoin="round" stroke-linecap="round"/>`,
     );
   });
   for (const [p, c] of d.edges) {
