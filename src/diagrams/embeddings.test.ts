@@ -98,6 +98,33 @@ test('L_S(D) equals a direct count of embeddings for every diagram with ≤ 3 ed
   assert.ok(checked > 3000, `checked ${checked} counts`); // 3,486 (schedule, diagram, quantity) triples
 });
 
+test('L_S(D) equals the direct count for every diagram with 4 edges on a few small schedules', () => {
+  // Diagrams that differ only in which node is the root have equal values, so the brute-force
+  // expansion in theory/exactness.test.ts checks only their summed multipliers; this checks each.
+  const schedules = [
+    sgd({ N: 3, B: 1, E: 2 }),
+    sgd({ N: 3, B: 1, E: 3 }),
+    sgd({ N: 3, B: 1, E: 2, shuffle: 'reshuffle' }),
+    sgd({ N: 4, B: 2, E: 2, shuffle: 'reshuffle' }),
+    sgd({ N: 2, B: 1, E: 2, shuffle: 'reshuffle' }),
+    sgd({ N: 4, B: 2, E: 2 }),
+    sgd({ N: 4, B: 2, E: 1, shuffle: 'reshuffle' }),
+    gd({ N: 2, T: 3 }),
+  ];
+  for (const s of schedules) {
+    const realizations = scheduleRealizations(s);
+    for (const D of diagrams(4, 'train')) {
+      for (const quantity of D.rootAlone ? (['test', 'train'] as const) : (['train'] as const)) {
+        let expected = rational(0);
+        for (const { batches } of realizations) expected = add(expected, rational(directCount(D, batches, s.N, quantity)));
+        expected = mul(expected, rational(1, realizations.length));
+        const got = embeddingCount(D, s, quantity);
+        assert.ok(equals(got, expected), `${D.key} ${quantity} ${JSON.stringify(s)}: ${toString(got)} vs direct ${toString(expected)}`);
+      }
+    }
+  }
+});
+
 test('order-1 counts by hand: T·B steps-and-rows; the train root adds N − 1 rows or ties to the node', () => {
   const s = sgd({ N: 12, B: 3, E: 5 }); // T = 20
   assert.equal(toString(embeddingCount(diagram('(01)(0-1)'), s, 'test')), '60');
