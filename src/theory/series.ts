@@ -61,5 +61,3 @@ export function seriesTerms(schedule: Schedule, order: number, quantity: Quantit
   }
   return out;
 }
-
-
