@@ -278,7 +278,7 @@ export const prims: { [P in PrimName]: Prim } = {
     shape: (xs, a) => {
       const start = a.start as number, shape = a.shape as Shape;
       if (!Number.isInteger(start) || start < 0 || start + sizeOf(shape) > xs[0]!.size) {
-        throw new InputError(`slice: range [${start}, ${start + sizeOf(shape)}) is outside a tensor of size ${xs[0]!.size} (shape ${fmtShape(xs[0]!.shape)})`);
+        throw new InputError(`slice: range [${start}, ${start + sizeOf(shape)}) for shape ${fmtShape(shape)} is outside a tensor of size ${xs[0]!.size} (shape ${fmtShape(xs[0]!.shape)})`);
       }
       return shape;
     },

@@ -311,13 +311,14 @@ class Executable {
   run(): number {
     const fwd = this.forward;
     for (let i = 0; i < fwd.length; i++) fwd[i]!();
+    // The output may be a view (a slice of a larger tensor): its planes sit `stride` apart.
     const o = this.out, sl = o.slot[this.full]!;
-    const value = sl < 0 ? 0 : this.heap[o.off + sl]!;
+    const value = sl < 0 ? 0 : this.heap[o.off + sl * o.stride]!;
     if (this.withGrad) {
       this.heap.fill(0, this.adjStart, this.adjEnd);
       const seed = o.adjSlot[0]!;
       if (seed >= 0) {
-        this.heap[o.adjOff + seed] = 1;
+        this.heap[o.adjOff + seed * o.adjStride] = 1;
         const bwd = this.backward;
         for (let i = bwd.length - 1; i >= 0; i--) bwd[i]!();
       }
