@@ -1,0 +1,113 @@
+/**
+ * @file The per-sample batch methods against the single-sample ones. A batch call runs the same
+ * cached executable as a single call, sample after sample, so per-sample results must be
+ * bit-for-bit the single-sample ones, and the mean the mean of those (to rounding).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { compile, dense, reshape, slice, softmaxCrossEntropy, tanh, type Program } from './index.ts';
+import { mulberry32, relErr, uniform } from './testing.ts';
+
+const IN = 4, HID = 3, OUT = 3;
+const P = HID * IN + HID + OUT * HID + OUT; // 27
+const N = 5;
+
+/** A two-layer tanh network with a softmax cross-entropy loss on (x, label). */
+function network(): Program {
+  return compile(
+    (t, d) => {
+      let o = 0;
+      const take = (shape: number[]) => {
+        const s = slice(t, o, shape);
+        o += s.size;
+        return s;
+      };
+      const w1 = take([HID, IN]), b1 = take([HID]), w2 = take([OUT, HID]), b2 = take([OUT]);
+      return softmaxCrossEntropy(dense(tanh(dense(d.x!, w1, b1)), w2, b2), reshape(d.label!, []));
+    },
+    { P, data: { x: [IN], label: [1] } },
+  );
+}
+
+const rng = mulberry32(31);
+const theta = uniform(rng, P, -1, 1);
+const dirs = [0, 1, 2].map(() => uniform(rng, P, -1, 1));
+const batch = { x: uniform(rng, N * IN, -2, 2), label: Float64Array.of(0, 2, 1, 2, 0) };
+const sampleAt = (i: number) => ({ x: batch.x.subarray(i * IN, (i + 1) * IN), label: batch.label.subarray(i, i + 1) });
+
+test('values and derivatives of a batch equal the single-sample calls, sample by sample, exactly', () => {
+  const prog = network();
+  const vals = prog.values(theta, batch);
+  assert.equal(vals.length, N);
+  for (let i = 0; i < N; i++) assert.equal(vals[i], prog.value(theta, sampleAt(i)));
+  for (let k = 1; k <= 3; k++) {
+    const ds = prog.derivatives(theta, dirs.slice(0, k), batch);
+    for (let i = 0; i < N; i++) assert.equal(ds[i], prog.derivative(theta, dirs.slice(0, k), sampleAt(i)), `D^${k}, sample ${i}`);
+  }
+  // the samples differ, so the comparison is not between copies of one number
+  assert.equal(new Set(vals).size, N);
+});
+
+test('per-sample gradients, HVPs and ∇(D²f), ∇(D³f) of a batch equal the single-sample calls exactly', () => {
+  const prog = network();
+  const vg = prog.valuesAndGrads(theta, batch);
+  for (let i = 0; i < N; i++) {
+    const one = prog.valueAndGrad(theta, sampleAt(i));
+    assert.equal(vg.values[i], one.value);
+    assert.deepEqual(vg.grads.subarray(i * P, (i + 1) * P), one.grad);
+  }
+  for (let k = 1; k <= 3; k++) {
+    const { values, grads } = prog.gradDerivatives(theta, dirs.slice(0, k), batch);
+    assert.equal(grads.length, N * P);
+    for (let i = 0; i < N; i++) {
+      const one = prog.gradDerivative(theta, dirs.slice(0, k), sampleAt(i));
+      assert.equal(values[i], one.value, `k=${k}, sample ${i}`);
+      assert.deepEqual(grads.subarray(i * P, (i + 1) * P), one.grad, `k=${k}, sample ${i}`);
+      assert.ok(one.grad.some((g) => g !== 0));
+    }
+  }
+});
+
+test('gradDerivatives writes into a given out array and returns it', () => {
+  const prog = network();
+  const out = new Float64Array(N * P).fill(Number.NaN);
+  const r = prog.gradDerivatives(theta, [dirs[0]!], batch, out);
+  assert.equal(r.grads, out);
+  assert.deepEqual(out, prog.gradDerivatives(theta, [dirs[0]!], batch).grads);
+});
+
+test('meanGradDerivative is the mean of the per-sample values and gradients (to 1e-15), for k = 0…3', () => {
+  const prog = network();
+  for (let k = 0; k <= 3; k++) {
+    const ds = dirs.slice(0, k);
+    const mean = prog.meanGradDerivative(theta, ds, batch);
+    let v = 0;
+    const g = new Float64Array(P);
+    for (let i = 0; i < N; i++) {
+      const one = prog.gradDerivative(theta, ds, sampleAt(i));
+      v += one.value / N;
+      for (let j = 0; j < P; j++) g[j]! += one.grad[j]! / N;
+    }
+    assert.ok(relErr(mean.value, v) <= 1e-15, `k=${k}: mean value ${mean.value} vs ${v}`);
+    assert.ok(relErr(mean.grad, g) <= 1e-15, `k=${k}: mean gradient, relative error ${relErr(mean.grad, g)}`);
+  }
+  // with out: the same array comes back, overwritten (not accumulated into)
+  const out = new Float64Array(P).fill(1e6);
+  const r = prog.meanGradDerivative(theta, [dirs[0]!], batch, out);
+  assert.equal(r.grad, out);
+  assert.deepEqual(out, prog.meanGradDerivative(theta, [dirs[0]!], batch).grad);
+});
+
+test('batch calls neither re-trace nor build executables per sample: one per (k, with gradient)', () => {
+  const prog = network();
+  const nodes = prog.trace.nodes.length;
+  const cache = (prog as unknown as { cache: Map<string, unknown> }).cache;
+  prog.gradDerivatives(theta, [dirs[0]!], batch);
+  prog.meanGradDerivative(theta, [dirs[0]!], batch);
+  prog.gradDerivatives(theta, [dirs[0]!], { x: batch.x.subarray(0, 2 * IN), label: batch.label.subarray(0, 2) });
+  assert.equal(cache.size, 1);
+  prog.values(theta, batch);
+  prog.derivatives(theta, [dirs[0]!, dirs[1]!], batch);
+  assert.deepEqual([...cache.keys()].sort(), ['0:false', '1:true', '2:false']);
+  assert.equal(prog.trace.nodes.length, nodes);
+});

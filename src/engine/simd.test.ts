@@ -1,0 +1,85 @@
+/**
+ * @file The WebAssembly matrix kernels: the committed binary is the assembled simd.wat, and each
+ * kernel computes its product (including the tails of the 4-wide loops and the acc flag).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { assembleSimd, simdModuleSource } from '../../scripts/build-wasm.ts';
+import { simdHeap } from './simd.ts';
+import { mulberry32 } from './testing.ts';
+
+test('the committed simd-wasm.ts is exactly what assembling simd.wat produces', async () => {
+  const committed = readFileSync(new URL('./simd-wasm.ts', import.meta.url), 'utf8');
+  assert.equal(simdModuleSource(await assembleSimd()), committed);
+});
+
+/** Fill heap[off, off+n) with uniforms in [−1, 1). */
+function fill(heap: Float64Array, off: number, n: number, rng: () => number): void {
+  for (let i = 0; i < n; i++) heap[off + i] = 2 * rng() - 1;
+}
+
+/**
+ * Each kernel against a plain triple loop, for sizes around the 4-wide unrolling (k, n ∈ 1…9)
+ * and with odd offsets (unaligned v128 loads). The kernels sum in a different order than the
+ * loop, so entries may differ by rounding: both sums are within (k+1)·ε·Σ|aᵢbᵢ| of the exact
+ * value (k ≤ 9, ε = 2⁻⁵³), hence the bound 20·1.1e-16·Σ|aᵢbᵢ| ≈ 2.2e-15·Σ|aᵢbᵢ|.
+ */
+const TOL = 2.2e-15;
+test('matmulNT, matmul and matmulTN compute z (+)= a·bᵀ, a·b and aᵀ·b for sizes 1…9 and odd offsets', () => {
+  const { heap, kernels } = simdHeap(4096);
+  const rng = mulberry32(8);
+  const A = 1, B = 201, Z = 403; // element offsets (odd: 8-byte but not 16-byte aligned)
+  let checked = 0;
+  for (const m of [1, 2, 3]) {
+    for (let k = 1; k <= 9; k++) {
+      for (let n = 1; n <= 9; n++) {
+        for (const acc of [0, 1]) {
+          // matmulNT: a [m,k], b [n,k], z [m,n]
+          fill(heap, A, m * k, rng); fill(heap, B, n * k, rng); fill(heap, Z, m * n, rng);
+          const z0 = heap.slice(Z, Z + m * n);
+          kernels.matmulNT(A, B, Z, m, k, n, acc);
+          for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
+            let s = acc ? z0[i * n + j]! : 0, mag = Math.abs(s);
+            for (let t = 0; t < k; t++) { s += heap[A + i * k + t]! * heap[B + j * k + t]!; mag += Math.abs(heap[A + i * k + t]! * heap[B + j * k + t]!); }
+            assert.ok(Math.abs(heap[Z + i * n + j]! - s) <= TOL * mag, `matmulNT m=${m} k=${k} n=${n} acc=${acc}`);
+            checked++;
+          }
+          // matmul: a [m,k], b [k,n], z [m,n]
+          fill(heap, A, m * k, rng); fill(heap, B, k * n, rng); fill(heap, Z, m * n, rng);
+          const z1 = heap.slice(Z, Z + m * n);
+          kernels.matmul(A, B, Z, m, k, n, acc);
+          for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
+            let s = acc ? z1[i * n + j]! : 0, mag = Math.abs(s);
+            for (let t = 0; t < k; t++) { s += heap[A + i * k + t]! * heap[B + t * n + j]!; mag += Math.abs(heap[A + i * k + t]! * heap[B + t * n + j]!); }
+            assert.ok(Math.abs(heap[Z + i * n + j]! - s) <= TOL * mag, `matmul m=${m} k=${k} n=${n} acc=${acc}`);
+          }
+        }
+        // matmulTN (always accumulates): a [k,m], b [k,n], z [m,n]
+        fill(heap, A, k * m, rng); fill(heap, B, k * n, rng); fill(heap, Z, m * n, rng);
+        const z2 = heap.slice(Z, Z + m * n);
+        kernels.matmulTN(A, B, Z, m, k, n);
+        for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
+          let s = z2[i * n + j]!, mag = Math.abs(s);
+          for (let t = 0; t < k; t++) { s += heap[A + t * m + i]! * heap[B + t * n + j]!; mag += Math.abs(heap[A + t * m + i]! * heap[B + t * n + j]!); }
+          assert.ok(Math.abs(heap[Z + i * n + j]! - s) <= TOL * mag, `matmulTN m=${m} k=${k} n=${n}`);
+        }
+      }
+    }
+  }
+  assert.equal(checked, (1 + 2 + 3) * 9 * 45 * 2); // Σ_m Σ_k Σ_n Σ_acc m·n entries of matmulNT
+});
+
+test('the kernels write only their output: the bytes around z are untouched', () => {
+  const { heap, kernels } = simdHeap(1024);
+  heap.fill(7);
+  kernels.matmulNT(0, 100, 201, 3, 5, 3, 0);
+  kernels.matmul(0, 100, 301, 3, 5, 3, 0);
+  assert.equal(heap[200], 7);
+  assert.equal(heap[210], 7);
+  assert.equal(heap[300], 7);
+  assert.equal(heap[310], 7);
+  // a 3×5 times 5×3 product of 7s: every entry 5·49
+  assert.deepEqual([...heap.subarray(201, 210)], Array(9).fill(245));
+  assert.deepEqual([...heap.subarray(301, 310)], Array(9).fill(245));
+});
