@@ -3,3 +3,4 @@ export { InputError } from './errors.ts';
 export * as cli from './cli/index.ts';
 export * from './diagrams/index.ts';
 export * from './theory/index.ts';
+export * from './landscapes/index.ts';

@@ -1,31 +1,57 @@
-/** @file Tests of the data set record helpers: sample views, drawing with replacement, byte scaling, class counts. */
+/** @file Tests of the data set record helpers: samples and batches converted from bytes, drawing with replacement, byte scaling, class counts. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InputError } from '../errors.ts';
-import { bytesToUnit, classCounts, datasetFromBytes, drawWithReplacement, imageSize, sample, type ImageDataset } from './dataset.ts';
+import { bytesToUnit, classCounts, datasetFromBytes, drawWithReplacement, gatherImages, imageRange, imageSize, sample, type ImageDataset } from './dataset.ts';
 
 function tiny(): ImageDataset {
-  // 3 images of shape 2×1×2: value = image·10 + index inside the image.
-  const pixels = new Float64Array(3 * 4).map((_, k) => Math.floor(k / 4) * 10 + (k % 4));
+  // 3 images of shape 2×1×2: byte = image·10 + index inside the image.
+  const pixels = new Uint8Array(3 * 4).map((_, k) => Math.floor(k / 4) * 10 + (k % 4));
   return { name: 'tiny', count: 3, shape: [2, 1, 2], classes: 2, pixels, labels: Int32Array.from([1, 0, 1]) };
 }
 
 describe('sample', () => {
-  it('returns a view of image i and its label', () => {
+  it('returns image i as float64 byte/255 (a copy, not a view of the bytes) and its label', () => {
     const ds = tiny();
     assert.equal(imageSize(ds), 4);
     const s = sample(ds, 1);
-    assert.deepEqual(Array.from(s.pixels), [10, 11, 12, 13]);
+    assert.ok(s.pixels instanceof Float64Array);
+    assert.deepEqual(Array.from(s.pixels), [10 / 255, 11 / 255, 12 / 255, 13 / 255]);
     assert.equal(s.label, 0);
-    assert.equal(s.pixels.buffer, ds.pixels.buffer, 'a view, not a copy');
     s.pixels[0] = -1;
-    assert.equal(ds.pixels[4], -1);
+    assert.equal(ds.pixels[4], 10, 'the data set is untouched');
   });
   it('rejects an index outside [0, count) or not an integer', () => {
     const ds = tiny();
     for (const i of [-1, 3, 1.5, Number.NaN]) {
       assert.throws(() => sample(ds, i), (e: unknown) => e instanceof InputError && /expected an integer in \[0, 3\)/.test(e.message));
     }
+  });
+});
+
+describe('gatherImages and imageRange', () => {
+  it('gathers images in the order given, repeats allowed, as float64 with float64 labels', () => {
+    const ds = tiny();
+    const b = gatherImages(ds, [2, 0, 2]);
+    assert.deepEqual(Array.from(b.pixels), [20, 21, 22, 23, 0, 1, 2, 3, 20, 21, 22, 23].map((v) => v / 255));
+    assert.ok(b.labels instanceof Float64Array);
+    assert.deepEqual(Array.from(b.labels), [1, 1, 1]);
+  });
+  it('writes into a given batch, and checks its lengths and the indices', () => {
+    const ds = tiny();
+    const out = { pixels: new Float64Array(4), labels: new Float64Array(1) };
+    assert.equal(gatherImages(ds, Int32Array.of(1), out).pixels, out.pixels, 'written in place');
+    assert.equal(out.pixels[3], 13 / 255);
+    assert.throws(() => gatherImages(ds, [0, 1], out), /out holds 4 pixels and 1 labels, expected 8 and 2/);
+    assert.throws(() => gatherImages(ds, [0, 3]), /gatherImages: indices\[1\] = 3 is not an image of data set 'tiny'/);
+  });
+  it('imageRange converts a contiguous range and checks its bounds', () => {
+    const ds = tiny();
+    const r = imageRange(ds, 1, 3);
+    assert.deepEqual(Array.from(r.pixels), [10, 11, 12, 13, 20, 21, 22, 23].map((v) => v / 255));
+    assert.deepEqual(Array.from(r.labels), [0, 1]);
+    assert.equal(imageRange(ds, 2, 2).pixels.length, 0);
+    assert.throws(() => imageRange(ds, 2, 4), /\[2, 4\) is not a range of data set 'tiny'/);
   });
 });
 
@@ -55,11 +81,12 @@ describe('bytes to data set', () => {
     const u = bytesToUnit(Uint8Array.from([0, 1, 128, 255]));
     assert.deepEqual(Array.from(u), [0, 1 / 255, 128 / 255, 1]);
   });
-  it('datasetFromBytes widens labels and keeps the shape; classCounts counts labels', () => {
+  it('datasetFromBytes keeps the pixel bytes, widens labels and keeps the shape; classCounts counts labels', () => {
     const ds = datasetFromBytes('b', {
       count: 3, shape: [1, 1, 2], classes: 3, labels: Uint8Array.from([2, 0, 2]), pixels: Uint8Array.from([0, 255, 51, 102, 255, 0]),
     }, ['a', 'b', 'c']);
     assert.ok(ds.labels instanceof Int32Array);
+    assert.ok(ds.pixels instanceof Uint8Array);
     assert.deepEqual(ds.shape, [1, 1, 2]);
     assert.deepEqual(Array.from(sample(ds, 1).pixels), [0.2, 0.4]);
     assert.deepEqual(classCounts(ds), [1, 0, 2]);

@@ -9,7 +9,7 @@ import { after, before, describe, it, type TestContext } from 'node:test';
 import { promisify } from 'node:util';
 import { InputError } from '../errors.ts';
 import { CACHE_HEADER_BYTES, readImageCache } from './cache.ts';
-import { classCounts, sample, type ImageDataset } from './dataset.ts';
+import { classCounts, imageRange, sample, type ImageDataset } from './dataset.ts';
 import {
   FASHION_MNIST_CLASSES, fashionMnistCacheFile, loadFashionMnist, parseFashionMnistClassFile, type CacheEvent,
 } from './fmnist.ts';
@@ -19,15 +19,19 @@ const packageDir = dirname(createRequire(import.meta.url).resolve('fashion-mnist
 /** One cache directory shared by test runs, so the conversion is paid once per machine. */
 const sharedCache = join(tmpdir(), 'perturb-test-fmnist-cache');
 
-/** Load Fashion-MNIST from the shared cache in a fresh Node process; returns its timing. */
-async function loadInChild(): Promise<{ ms: number; hit: boolean; count: number }> {
+/**
+ * Load Fashion-MNIST from the shared cache in a fresh Node process (as a command would); returns
+ * whether the cache was hit. (The load time is measured by `bench/data.ts`, not here: no timing
+ * assertions in `npm test`.)
+ */
+async function loadInChild(): Promise<{ hit: boolean; count: number }> {
   const script =
     `const { loadFashionMnist } = await import(${JSON.stringify(new URL('./fmnist.ts', import.meta.url).href)});` +
-    `let hit = false; const t = performance.now();` +
+    `let hit = false;` +
     `const d = await loadFashionMnist({ cacheDir: ${JSON.stringify(sharedCache)}, onCache: (e) => { hit = e.hit; } });` +
-    `console.log(JSON.stringify({ ms: performance.now() - t, hit, count: d.count }));`;
+    `console.log(JSON.stringify({ hit, count: d.count }));`;
   const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script]);
-  return JSON.parse(stdout) as { ms: number; hit: boolean; count: number };
+  return JSON.parse(stdout) as { hit: boolean; count: number };
 }
 
 describe('parseFashionMnistClassFile', () => {
@@ -58,40 +62,45 @@ describe('parseFashionMnistClassFile', () => {
 describe('loadFashionMnist (real package)', () => {
   let ds: ImageDataset | undefined;
   before(async () => {
-    // Build the shared cache in a child process if needed, so that this process is still small
-    // when the cached load is timed in another fresh process.
+    // Build the shared cache in a child process if needed, so that this process stays small.
     if (!(await readImageCache(fashionMnistCacheFile(sharedCache))).ok) {
       await loadInChild();
     }
   });
   after(() => { ds = undefined; });
 
-  it('loads from the cache in under 2 s in a fresh process (as a command would)', async (t: TestContext) => {
+  it('a fresh process (as a command would) loads from the cache without converting', async () => {
     const out = await loadInChild();
-    t.diagnostic(`cached load in a fresh process: ${out.ms.toFixed(0)} ms`);
     assert.equal(out.hit, true);
     assert.equal(out.count, 70_000);
-    assert.ok(out.ms < 2000, `cached load took ${out.ms.toFixed(0)} ms`);
   });
   it('loads in this process from the shared cache', async () => {
     ds = await loadFashionMnist({ cacheDir: sharedCache });
   });
 
-  it('has 70,000 images of 1×28×28 in 10 classes of 7,000, pixels in [0, 1]', (t: TestContext) => {
+  it('has 70,000 images of 1×28×28 in 10 classes of 7,000, pixels in [0, 1] (held as bytes)', (t: TestContext) => {
     const d = ds!;
     assert.equal(d.name, 'fmnist');
     assert.equal(d.count, 70_000);
     assert.deepEqual(d.shape, [1, 28, 28]);
     assert.equal(d.classes, 10);
+    assert.ok(d.pixels instanceof Uint8Array, 'bytes: 55 MB, not 440 MB of float64');
     assert.equal(d.pixels.length, 70_000 * 784);
     assert.equal(d.labels.length, 70_000);
     const counts = classCounts(d);
     t.diagnostic(`per-class counts: ${counts.join(', ')}`);
     assert.deepEqual(counts, new Array(10).fill(7000));
-    let lo = Infinity, hi = -Infinity;
+    let lo = 255, hi = 0;
     for (const v of d.pixels) { if (v < lo) lo = v; if (v > hi) hi = v; }
     assert.equal(lo, 0);
-    assert.equal(hi, 1);
+    assert.equal(hi, 255);
+    // As float64 (what a loss reads, converted in chunks), pixels lie in [0, 1] with both ends reached.
+    let flo = Infinity, fhi = -Infinity;
+    for (let start = 0; start < 70_000; start += 10_000) {
+      for (const v of imageRange(d, start, start + 10_000).pixels) { if (v < flo) flo = v; if (v > fhi) fhi = v; }
+    }
+    assert.equal(flo, 0);
+    assert.equal(fhi, 1);
     assert.deepEqual(d.classNames, FASHION_MNIST_CLASSES);
   });
 

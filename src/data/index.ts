@@ -1,12 +1,12 @@
-/** @file Public API of the data module: image data sets (Fashion-MNIST, CIFAR-10) as whole populations, sample views and drawing with replacement. */
+/** @file Public API of the data module: image data sets (Fashion-MNIST, CIFAR-10) as whole populations held as bytes, samples and batches as float64, and drawing with replacement. */
 import { InputError } from '../errors.ts';
 import { loadCifar10, type Cifar10Options } from './cifar10.ts';
 import type { ImageDataset } from './dataset.ts';
 import { loadFashionMnist, type FashionMnistOptions } from './fmnist.ts';
 
 export {
-  bytesToUnit, classCounts, datasetFromBytes, drawWithReplacement, imageSize, sample,
-  type ByteImages, type ImageDataset, type ImageSample,
+  bytesToUnit, classCounts, datasetFromBytes, drawWithReplacement, gatherImages, imageRange, imageSize, sample,
+  type ByteImages, type ImageBatch, type ImageDataset, type ImageSample,
 } from './dataset.ts';
 export {
   CACHE_HEADER_BYTES, CACHE_VERSION, decodeImageCache, readImageCache, resolveCacheDir, writeImageCache,

@@ -1,6 +1,7 @@
 /** @file The list of subcommands; each module adds one command to the program. */
 import type { Command } from 'commander';
 import { registerDiagrams } from './diagrams.ts';
+import { registerLandscapes } from './landscapes.ts';
 import { registerPredict } from './predict.ts';
 
-export const commands: Array<(program: Command) => void> = [registerDiagrams, registerPredict];
+export const commands: Array<(program: Command) => void> = [registerDiagrams, registerPredict, registerLandscapes];

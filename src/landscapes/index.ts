@@ -1,0 +1,25 @@
+/**
+ * @file Public API of landscapes: the Landscape interface, the built-in families (GAUSS,
+ * ARCHIMEDES, MEAN ESTIMATION, logistic regression and the convnet on Fashion-MNIST and
+ * CIFAR-10), user-defined landscapes (`defineLandscape`), `resolveLandscape(spec)`, the seeded
+ * RNG, Gauss–Hermite quadrature, and the loss/|G| summary that `perturb landscape` prints.
+ */
+export {
+  defineLandscape, isLandscapeTemplate, drawAtoms, atomsMeanLoss, tableAtoms,
+  type Landscape, type LandscapeDefinition, type ParametricLandscapeDefinition, type LandscapeTemplate,
+  type Atoms, type AtomsLiteral, type ExactInfo, type ParamSpec, type CreateContext,
+} from './landscape.ts';
+export { resolveLandscape, type ResolveOptions } from './resolve.ts';
+export { BUILTIN_LANDSCAPES, builtinLandscape } from './builtins.ts';
+export { splitSpec, parseParams, canonicalSpec, describeParams } from './spec.ts';
+export { rng, split, type Rng, type Seed } from './rng.ts';
+export { gaussHermite, type Quadrature } from './quadrature.ts';
+export { GAUSS_NODES } from './gauss.ts';
+export { ARCHIMEDES_NODES } from './archimedes.ts';
+export { MEAN_ESTIMATION_NODES } from './mean-estimation.ts';
+export { imageLandscape, imageModel, logisticModel, datasetAtoms, INIT_STREAM, type ImageModel } from './images.ts';
+export { convnetModel, type ConvnetModel, type ParamBlock } from './convnet.ts';
+export { summarizeLandscape, populationGradient, type LandscapeSummary, type SummaryOptions } from './summary.ts';
+// The vocabulary a landscape's loss is written in (ops, compile, Program, Tensor), so that a
+// user module needs nothing but `import { defineLandscape, add, … } from 'perturb'`.
+export * from '../engine/index.ts';
