@@ -2,18 +2,43 @@
  * @file Files written so that a reader never sees half of one: write a temporary file beside
  * the target, flush it, then rename it over the target (atomic on POSIX file systems).
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync, accessSync, constants } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InputError } from '../errors.ts';
+
+/**
+ * Create `dir` and its missing ancestors, one level at a time. (Node's recursive mkdirSync
+ * spins forever under /proc; this fails with a named error instead.)
+ */
+function makeDirs(dir: string, what: string): void {
+  const missing: string[] = [];
+  let d = resolve(dir);
+  for (;;) {
+    try {
+      if (!statSync(d).isDirectory()) throw new InputError(`${what}: ${d} is not a directory`);
+      break;
+    } catch (e) {
+      if (e instanceof InputError) throw e;
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new InputError(`${what}: cannot use ${d} (${(e as NodeJS.ErrnoException).code})`);
+      missing.push(d);
+      const up = dirname(d);
+      if (up === d) break;
+      d = up;
+    }
+  }
+  for (const m of missing.reverse()) {
+    try {
+      mkdirSync(m);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new InputError(`${what}: cannot create the directory ${m} (${(e as NodeJS.ErrnoException).code})`);
+    }
+  }
+}
 
 /** Write `data` to `path` atomically, creating its directory. */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const target = resolve(path);
-  try {
-    mkdirSync(dirname(target), { recursive: true });
-  } catch (e) {
-    throw new InputError(`cannot create the directory of ${path}: ${(e as Error).message}`);
-  }
+  makeDirs(dirname(target), `cannot write ${path}`);
   const tmp = `${target}.tmp-${process.pid}-${Math.floor(performance.now() * 1000)}`;
   let fd: number;
   try {
@@ -33,21 +58,18 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   renameSync(tmp, target);
 }
 
-/** Throw an InputError now (before hours of work) if `path` could not be written later. */
+/**
+ * Throw an InputError now, before hours of work, if `path` could not be written later: create
+ * its directory and a probe file beside it, then remove the probe.
+ */
 export function checkWritable(path: string, what = 'output'): void {
   const target = resolve(path);
-  let dir = dirname(target);
-  // the nearest existing ancestor must be a writable directory
-  for (;;) {
-    try {
-      accessSync(dir, constants.W_OK);
-      return;
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT') throw new InputError(`${what} ${path} is not writable (${code})`);
-      const up = dirname(dir);
-      if (up === dir) throw new InputError(`${what} ${path}: no writable directory above it`);
-      dir = up;
-    }
+  makeDirs(dirname(target), `${what} ${path}`);
+  const probe = `${target}.probe-${process.pid}`;
+  try {
+    closeSync(openSync(probe, 'wx'));
+    unlinkSync(probe);
+  } catch (e) {
+    throw new InputError(`${what} ${path} is not writable (${(e as NodeJS.ErrnoException).code})`);
   }
 }

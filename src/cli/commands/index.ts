@@ -3,5 +3,6 @@ import type { Command } from 'commander';
 import { registerDiagrams } from './diagrams.ts';
 import { registerLandscapes } from './landscapes.ts';
 import { registerPredict } from './predict.ts';
+import { registerStats } from './stats.ts';
 
-export const commands: Array<(program: Command) => void> = [registerDiagrams, registerPredict, registerLandscapes];
+export const commands: Array<(program: Command) => void> = [registerDiagrams, registerPredict, registerStats, registerLandscapes];
