@@ -1,6 +1,8 @@
 /** @file The library API of perturb: everything the CLI does is one call away from here. */
 export { InputError } from './errors.ts';
 export * as cli from './cli/index.ts';
+export * from './engine/index.ts';
 export * from './diagrams/index.ts';
 export * from './theory/index.ts';
 export * from './landscapes/index.ts';
+export * from './stats/index.ts';

@@ -17,8 +17,8 @@ import { InputError } from '../errors.ts';
 import { Contractor, type PartSample } from './uvalue.ts';
 import { addObservation, emptyMoments, type Moments } from './moments.ts';
 import type { Landscape, Rng } from '../landscapes/index.ts';
+import type { Quantity } from '../theory/index.ts';
 
-export type Quantity = 'test' | 'train' | 'gap';
 
 /** What the estimators need of a landscape (src/landscapes). */
 export type StatsSource = Pick<Landscape, 'P' | 'program' | 'sample' | 'atoms' | 'populationLoss'>;
@@ -52,10 +52,8 @@ export const EXACT_LIMIT = 5_000_000;
 export function exactValues(src: StatsSource, theta: Float64Array, ds: readonly Diagram[], onProgress?: (done: number, total: number) => void): number[] {
   if (!src.atoms) throw new InputError('stats: this landscape has no exact mode (no weighted atoms); use --samples S');
   const a = src.atoms();
-  const batch = a.batch(), weights = a.weights;
-  const program = src.program();
-  const atoms = batchSamples(program, batch);
-  const A = atoms.length;
+  // Check the cost before materializing the atoms (70,000 images would be 440 MB of float64).
+  const A = a.count;
   const total = ds.reduce((s, d) => s + A ** d.parts.length, 0);
   if (!(total <= EXACT_LIMIT)) {
     const worst = ds.reduce((a, d) => (d.parts.length > a.parts.length ? d : a));
@@ -63,6 +61,9 @@ export function exactValues(src: StatsSource, theta: Float64Array, ds: readonly 
       `stats: exact mode would evaluate ${total.toExponential(2)} atom combinations (${A} atoms, up to ${worst.parts.length} parts per diagram, e.g. ${worst.key}); the limit is ${EXACT_LIMIT.toExponential(0)}: use --samples S`,
     );
   }
+  const program = src.program();
+  const atoms = batchSamples(program, a.batch());
+  const weights = a.weights;
   const c = new Contractor(program, theta);
   const parts: PartSample[] = atoms.map((sample, i) => ({ key: `a${i}`, sample }));
   let done = 0;

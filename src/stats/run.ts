@@ -10,7 +10,8 @@ import { InputError } from '../errors.ts';
 import { checkWritable, writeFileAtomic } from '../io/index.ts';
 import { mapChunks } from '../parallel/index.ts';
 import { covarianceOfMeans, emptyMoments, mergeMoments, standardErrors, type Moments } from './moments.ts';
-import { exactValues, neededDiagrams, type Quantity, type StatsSource } from './estimate.ts';
+import { exactValues, neededDiagrams, type StatsSource } from './estimate.ts';
+import type { Quantity } from '../theory/index.ts';
 import type { ChunkTask } from './worker.ts';
 
 export interface StatsOptions {
