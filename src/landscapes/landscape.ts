@@ -83,6 +83,12 @@ export interface Landscape {
   project?(theta: Float64Array): Float64Array;
   /** Named coordinates of θ reported by simulations (index into θ), e.g. `{ z: 2 }`. */
   readonly coordinates?: Readonly<Record<string, number>>;
+  /**
+   * Coordinates of θ that are hyperparameters of the training objective rather than model
+   * weights (e.g. λ of mean-estimation-l2): STIC's gap estimate takes Ĥ and Ĉ over the other
+   * coordinates only, and descends on these too. Absent when every coordinate is a weight.
+   */
+  readonly hyperparameters?: readonly number[];
   readonly exact: ExactInfo;
 }
 
@@ -113,6 +119,8 @@ export interface LandscapeDefinition {
   populationLoss?: (theta: Float64Array) => number;
   project?: (theta: Float64Array) => Float64Array | void;
   coordinates?: Record<string, number>;
+  /** Indices of θ that are hyperparameters, not weights (see Landscape.hyperparameters). */
+  hyperparameters?: number[];
   /** How the atoms were made and what they are exact for (shown by `perturb landscape`). */
   exactness?: { atoms?: { method: string; exactFor: string }; populationLoss?: { method: 'closed form' | 'atoms'; cost: string } };
 }
@@ -181,6 +189,7 @@ const EXPECTED: Record<string, string> = {
   populationLoss: 'a function (theta) => number',
   project: 'a function (theta) => theta',
   coordinates: 'an object mapping names to indices into theta',
+  hyperparameters: 'an array of distinct indices into theta',
 };
 
 const describeValue = (x: unknown) => (x === undefined ? 'is missing' : `is ${Array.isArray(x) ? 'an array' : x === null ? 'null' : typeof x}`);
@@ -216,6 +225,15 @@ export function checkDefinition(def: unknown, where: string): asserts def is Lan
         throw fieldError(where, `coordinates.${k}`, `is ${JSON.stringify(i)}`, `an index into theta, 0 … ${(def.P as number) - 1}`);
       }
     }
+  }
+  if (def.hyperparameters !== undefined) {
+    const h = def.hyperparameters;
+    req('hyperparameters', Array.isArray(h));
+    (h as unknown[]).forEach((i, j) => {
+      if (!(typeof i === 'number' && Number.isSafeInteger(i) && i >= 0 && i < (def.P as number)) || (h as unknown[]).indexOf(i) !== j) {
+        throw fieldError(where, `hyperparameters[${j}]`, `is ${JSON.stringify(i)}`, `a distinct index into theta, 0 … ${(def.P as number) - 1}`);
+      }
+    });
   }
 }
 
@@ -422,6 +440,7 @@ export function landscapeFromDefinition(
     };
   }
   if (def.coordinates) (land as { coordinates?: Record<string, number> }).coordinates = Object.freeze({ ...def.coordinates });
+  if (def.hyperparameters) (land as { hyperparameters?: readonly number[] }).hyperparameters = Object.freeze([...def.hyperparameters]);
   return land;
 }
 

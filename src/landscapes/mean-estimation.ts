@@ -91,6 +91,7 @@ export const meanEstimationL2: LandscapeTemplate = {
         return theta;
       },
       coordinates: { w: 0, lambda: 1 },
+      hyperparameters: [1],
       exactness: exactness('½(H + λ)w²'),
     }, { spec: ctx.spec, where: `landscape ${ctx.spec}`, params, paramSpecs: L2 });
   },
