@@ -1,0 +1,37 @@
+/**
+ * @file GD (THEORY §1): every step averages the gradient over all N training rows (B = N),
+ * θ ← θ − η·(1/N)Σ_n ∇l_{x_n}(θ), for T steps.
+ */
+import type { Rng } from '../landscapes/index.ts';
+import { checkEta, checkPositiveInt, checkProblem, descend, type Optimizer, type OptState } from './optimizer.ts';
+
+export interface GdOptions {
+  eta: number;
+  N: number;
+  T: number;
+}
+
+export interface GdState extends OptState {
+  readonly grad: Float64Array;
+}
+
+export function gd(o: GdOptions): Optimizer<GdState> {
+  const eta = checkEta('gd', o.eta);
+  const N = checkPositiveInt('gd', 'N', o.N);
+  const T = checkPositiveInt('gd', 'T', o.T);
+  return {
+    name: 'gd',
+    eta,
+    T,
+    description: `gd N=${N} T=${T}, η=${eta}`,
+    init(p, theta0) {
+      checkProblem('gd', p, N, theta0);
+      return { problem: p, theta: Float64Array.from(theta0), t: 0, grad: new Float64Array(p.program.P) };
+    },
+    step(s, _rng: Rng) {
+      const p = s.problem;
+      descend(p, s.theta, eta, p.program.meanGradDerivative(s.theta, [], p.train, s.grad).grad);
+      s.t++;
+    },
+  };
+}

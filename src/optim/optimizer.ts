@@ -1,0 +1,111 @@
+/**
+ * @file The optimizer contract: an optimizer is a plain `{ init, step }` pair over explicit
+ * state. `init(problem, θ₀)` makes one run's state (a copy of θ₀ and the scratch buffers);
+ * `step(state, rng)` takes one step in place, drawing any randomness (shuffles, SDE noise,
+ * fresh samples) from the `rng` it is handed — never from anywhere else, so a run is a
+ * function of (problem, θ₀, the rng's stream). Every optimizer works on any landscape through
+ * its compiled Program and calls `landscape.project` (when present) after every update.
+ *
+ * η is a scalar (THEORY §1: an identity metric). A tensor η would multiply each update
+ * direction before it is subtracted; the updates are written as θ −= η·d to keep that one place.
+ */
+import type { Batch, Program, Sample } from '../engine/index.ts';
+import { InputError } from '../errors.ts';
+import type { Landscape, Rng } from '../landscapes/index.ts';
+
+export type OptimizerName = 'sgd' | 'gd' | 'gdc' | 'sde' | 'stic';
+export const OPTIMIZER_NAMES: readonly OptimizerName[] = Object.freeze(['sgd', 'gd', 'gdc', 'sde', 'stic']);
+
+/** What an optimizer trains on: a landscape and one training set drawn from it. */
+export interface Problem {
+  readonly landscape: Landscape;
+  readonly program: Program;
+  /** The training set, N samples back to back (sde ignores it: it models fresh samples). */
+  readonly train: Batch;
+  readonly N: number;
+  /** The training samples as views into `train` (no copies). */
+  readonly rows: readonly Sample[];
+}
+
+/** One run's state: what it trains on, the weights (updated in place) and the steps taken. */
+export interface OptState {
+  readonly problem: Problem;
+  readonly theta: Float64Array;
+  t: number;
+}
+
+export interface Optimizer<S extends OptState = OptState> {
+  readonly name: OptimizerName;
+  readonly eta: number;
+  /** Number of steps a run takes. */
+  readonly T: number;
+  /** One line naming the optimizer and its settings, e.g. `sgd N=10 B=1 E=1 fixed, η=0.01`. */
+  readonly description: string;
+  /** A fresh run from θ₀ (which is copied, never written). */
+  init(problem: Problem, theta0: Float64Array): S;
+  /** One step in place; randomness only from `rng`. */
+  step(state: S, rng: Rng): void;
+}
+
+/** The problem of training on `train` (a batch of N samples of `landscape`). */
+export function problem(landscape: Landscape, train: Batch): Problem {
+  const program = landscape.program();
+  const N = program.batchSize('problem: train', train);
+  const rows: Sample[] = [];
+  for (let i = 0; i < N; i++) {
+    const s: Sample = {};
+    for (const [name, node] of program.dataNodes) s[name] = train[name]!.subarray(i * node.size, (i + 1) * node.size);
+    rows.push(s);
+  }
+  return { landscape, program, train, N, rows };
+}
+
+/** Run `opt` for its T steps from θ₀ and return the final weights. */
+export function runOptimizer<S extends OptState>(opt: Optimizer<S>, p: Problem, theta0: Float64Array, rng: Rng): Float64Array {
+  const s = opt.init(p, theta0);
+  for (let t = 0; t < opt.T; t++) opt.step(s, rng);
+  return s.theta;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared pieces.
+
+export function checkEta(where: string, eta: unknown): number {
+  if (typeof eta !== 'number' || !Number.isFinite(eta) || !(eta > 0)) {
+    throw new InputError(`${where}: eta must be a positive finite number, got ${String(eta)}`);
+  }
+  return eta;
+}
+
+export function checkPositiveInt(where: string, name: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) {
+    throw new InputError(`${where}: ${name} must be a positive integer, got ${String(v)}`);
+  }
+  return v;
+}
+
+/** The training set must have the N rows the optimizer was made for. */
+export function checkProblem(where: string, p: Problem, N: number, theta0: Float64Array): void {
+  if (p.N !== N) throw new InputError(`${where}: the training set has ${p.N} samples, expected N = ${N}`);
+  if (!(theta0 instanceof Float64Array) || theta0.length !== p.program.P) {
+    throw new InputError(`${where}: theta0 must be a Float64Array of length P = ${p.program.P}`);
+  }
+}
+
+/** θ −= η·d, then the landscape's projection. */
+export function descend(p: Problem, theta: Float64Array, eta: number, d: Float64Array): void {
+  for (let i = 0; i < theta.length; i++) theta[i]! -= eta * d[i]!;
+  p.landscape.project?.(theta);
+}
+
+/** out = the mean over `rows[order[start…start+B)]` of ∇l (scratch: one P-vector). */
+export function meanGradient(p: Problem, theta: Float64Array, order: ArrayLike<number>, start: number, B: number, out: Float64Array, scratch: Float64Array): Float64Array {
+  if (B === 1) return p.program.valueAndGrad(theta, p.rows[order[start]!]!, out).grad;
+  out.fill(0);
+  for (let j = 0; j < B; j++) {
+    const g = p.program.valueAndGrad(theta, p.rows[order[start + j]!]!, scratch).grad;
+    for (let i = 0; i < out.length; i++) out[i]! += g[i]!;
+  }
+  for (let i = 0; i < out.length; i++) out[i]! /= B;
+  return out;
+}
