@@ -1,0 +1,13 @@
+/**
+ * @file Public API of sim: paired Monte-Carlo trials of optimizers on a landscape — per-trial
+ * metrics, aggregation with standard errors and paired differences, and `simulate`, which runs
+ * them over worker threads into a resumable output directory.
+ */
+export { simulate, FILES, LOSS_CHUNK, type SimulateOptions } from './run.ts';
+export { resolveConfig, scheduleFields, BASE_METRICS, EXACT_POPULATION_ATOMS, type SimulationSpec, type SimConfig, type Cell, type TestLossPlan } from './config.ts';
+export { runTrial, runTrials, trialContext, trialInitSeed, STREAM, type TrialContext } from './trial.ts';
+export {
+  addTrial, diffSlots, emptyAggregate, estimate, summarize, tQuantile975, tTwoSided,
+  type AggregateState, type Running, type SummaryRow, type DifferenceRow, type DiffSlot,
+} from './aggregate.ts';
+export { humanReport, resultOf, summaryCsv, trialLines, type SimulationResult } from './output.ts';

@@ -1,0 +1,125 @@
+/**
+ * @file What a simulation writes: per-trial results as JSON lines, the summary as JSON and CSV.
+ *
+ * trials.jsonl — one line per (trial, optimizer, η), in trial order then cell order:
+ *   {"trial":0,"optimizer":"sgd","eta":0.01,"test":…,"train":…,"gap":…,"test-increase":…,"z":…}
+ *   A non-finite value is written as null (JSON has no NaN); such a value is counted as
+ *   diverged in the summary.
+ * summary.json — the settings, how the test loss and SDE noise were obtained, and the rows of
+ *   `summary` and `differences` (SummaryRow, DifferenceRow).
+ * summary.csv — the same rows, one per line: kind (summary | difference), optimizer, minus,
+ *   eta, T, N, B, E, shuffle, metric, mean, stderr, ci95_lo, ci95_hi, trials, diverged,
+ *   stderr_unpaired.
+ * Numbers are written in JavaScript's shortest round-trip form, so files are byte-identical
+ * for identical results.
+ */
+import type { DifferenceRow, SummaryRow } from './aggregate.ts';
+import type { SimConfig } from './config.ts';
+
+/** The JSONL lines of trials [start, start + count) from their values. */
+export function trialLines(c: SimConfig, start: number, values: Float64Array): string {
+  const w = c.width;
+  const count = values.length / w;
+  let s = '';
+  for (let t = 0; t < count; t++) {
+    for (const cell of c.cells) {
+      let line = `{"trial":${start + t},"optimizer":"${cell.optimizer}","eta":${JSON.stringify(cell.eta)}`;
+      cell.metrics.forEach((m, j) => {
+        const v = values[t * w + cell.offset + j]!;
+        line += `,"${m}":${Number.isFinite(v) ? JSON.stringify(v) : 'null'}`;
+      });
+      s += line + '}\n';
+    }
+  }
+  return s;
+}
+
+export interface SimulationResult {
+  landscape: string;
+  settings: {
+    optimizers: string[];
+    eta: number[];
+    T: number;
+    N: number;
+    B: number;
+    E: number;
+    shuffle: string;
+    trials: number;
+    seed: number;
+    initSeed: number | null;
+    randomInit: boolean;
+    testPoints: number | null;
+    sdeSubsteps: number | null;
+    sdeSamples: number | null;
+  };
+  /** How the test loss was measured, and l(θ₀) where it is one number for the run. */
+  testLoss: { method: string; theta0Loss: number | null };
+  /** Where SDE's noise came from (null without sde). */
+  sdeNoise: string | null;
+  /** Each optimizer minus this one, per trial, at the same η. */
+  differencesAgainst: string | null;
+  summary: SummaryRow[];
+  differences: DifferenceRow[];
+}
+
+export function resultOf(c: SimConfig, theta0Loss: number | undefined, rows: { summary: SummaryRow[]; differences: DifferenceRow[] }): SimulationResult {
+  const sde = c.optimizers.includes('sde');
+  return {
+    landscape: c.landscape,
+    settings: {
+      optimizers: c.optimizers, eta: c.eta, T: c.T, N: c.N, B: c.B, E: c.E, shuffle: c.shuffle,
+      trials: c.trials, seed: c.seed, initSeed: c.randomInit ? null : c.initSeed, randomInit: c.randomInit,
+      testPoints: c.test.mode === 'estimated' ? c.test.points : null,
+      sdeSubsteps: sde ? c.sdeSubsteps : null, sdeSamples: sde ? c.sdeSamples : null,
+    },
+    testLoss: { method: c.test.description, theta0Loss: theta0Loss ?? null },
+    sdeNoise: c.sdeNoise,
+    differencesAgainst: c.optimizers.length > 1 ? c.optimizers[0]! : null,
+    summary: rows.summary,
+    differences: rows.differences,
+  };
+}
+
+const csvNum = (x: number | null) => (x === null ? '' : JSON.stringify(x));
+
+export function summaryCsv(r: SimulationResult): string {
+  const head = 'kind,optimizer,minus,eta,T,N,B,E,shuffle,metric,mean,stderr,ci95_lo,ci95_hi,trials,diverged,stderr_unpaired';
+  const row = (kind: string, x: SummaryRow, minus: string, unpaired: number | null) =>
+    [kind, x.optimizer, minus, csvNum(x.eta), x.T, x.N, x.B, csvNum(x.E), x.shuffle ?? '', x.metric, csvNum(x.mean), csvNum(x.stderr),
+      csvNum(x.ci95?.[0] ?? null), csvNum(x.ci95?.[1] ?? null), x.trials, x.diverged, csvNum(unpaired)].join(',');
+  return [head, ...r.summary.map((x) => row('summary', x, '', null)), ...r.differences.map((x) => row('difference', x, x.minus, x.stderrUnpaired))].join('\n') + '\n';
+}
+
+const fmt = (x: number | null) => (x === null ? '–' : Number(x.toPrecision(6)).toString());
+
+function table(header: string[], rows: string[][], left: number): string {
+  const w = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((c, i) => (i < left ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  ').trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+/** The human-readable report: settings, then a table of the summary and one of the differences. */
+export function humanReport(r: SimulationResult): string {
+  const s = r.settings;
+  const lines = [
+    `${r.landscape}: ${s.trials} trials, seed ${s.seed}, N = ${s.N}, T = ${s.T}${s.optimizers.includes('sgd') ? ` (sgd: B = ${s.B}, E = ${s.E}, ${s.shuffle})` : ''}`,
+    `test loss: ${r.testLoss.method}${r.testLoss.theta0Loss !== null ? `; l(θ₀) = ${r.testLoss.theta0Loss}` : ''}`,
+  ];
+  if (r.sdeNoise) lines.push(`sde noise: ${r.sdeNoise}`);
+  lines.push('');
+  const ci = (x: SummaryRow) => (x.ci95 ? `[${fmt(x.ci95[0])}, ${fmt(x.ci95[1])}]` : '–');
+  lines.push(table(
+    ['optimizer', 'η', 'metric', 'mean', '± stderr', '95% interval', 'trials', 'diverged'],
+    r.summary.map((x) => [x.optimizer, String(x.eta), x.metric, fmt(x.mean), fmt(x.stderr), ci(x), String(x.trials), String(x.diverged)]),
+    3,
+  ));
+  if (r.differences.length) {
+    lines.push('', `paired differences, per trial: optimizer − ${r.differencesAgainst} at the same η`);
+    lines.push(table(
+      ['optimizer', 'η', 'metric', 'mean', '± stderr', '(unpaired)', '95% interval', 'trials', 'diverged'],
+      r.differences.map((x) => [`${x.optimizer} − ${x.minus}`, String(x.eta), x.metric, fmt(x.mean), fmt(x.stderr), fmt(x.stderrUnpaired), ci(x), String(x.trials), String(x.diverged)]),
+      3,
+    ));
+  }
+  return lines.join('\n') + '\n';
+}
