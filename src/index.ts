@@ -6,3 +6,5 @@ export * from './diagrams/index.ts';
 export * from './theory/index.ts';
 export * from './landscapes/index.ts';
 export * from './stats/index.ts';
+export * as optim from './optim/index.ts';
+export * as sim from './sim/index.ts';

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { registerDiagrams } from './diagrams.ts';
 import { registerLandscapes } from './landscapes.ts';
 import { registerPredict } from './predict.ts';
+import { registerSimulate } from './simulate.ts';
 import { registerStats } from './stats.ts';
 
-export const commands: Array<(program: Command) => void> = [registerDiagrams, registerPredict, registerStats, registerLandscapes];
+export const commands: Array<(program: Command) => void> = [registerDiagrams, registerPredict, registerStats, registerLandscapes, registerSimulate];

@@ -1,0 +1,91 @@
+/** @file `perturb simulate` from the command line: output files and --json, resume after a kill, bad input. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const bin = fileURLToPath(new URL('../../../bin/perturb.js', import.meta.url));
+const run = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+const dir = mkdtempSync(join(tmpdir(), 'perturb-simulate-'));
+const read = (d: string) => ['trials.jsonl', 'summary.json', 'summary.csv'].map((f) => readFileSync(join(d, f), 'utf8'));
+
+test('perturb simulate --json prints the summary and paired differences with the documented fields', () => {
+  const out = join(dir, 'json');
+  const r = run('simulate', '--landscape', 'archimedes', '--optimizer', 'sgd,gd', '--eta', '0.05', '--N', '20', '--trials', '50', '--workers', '0', '--out', out, '--json', '--quiet');
+  assert.equal(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  const fields = ['optimizer', 'eta', 'T', 'N', 'B', 'E', 'shuffle', 'metric', 'mean', 'stderr', 'ci95', 'trials', 'diverged'];
+  for (const f of fields) assert.ok(f in j.summary[0], `summary field ${f}`);
+  for (const f of [...fields, 'minus']) assert.ok(f in j.differences[0], `differences field ${f}`);
+  assert.deepEqual([...new Set(j.summary.map((x: { metric: string }) => x.metric))], ['test', 'train', 'gap', 'test-increase', 'u', 'v', 'z']);
+  const sgd = j.summary.find((x: { optimizer: string }) => x.optimizer === 'sgd');
+  assert.deepEqual([sgd.T, sgd.N, sgd.B, sgd.E, sgd.shuffle], [20, 20, 1, 1, 'fixed']);
+  const gd = j.differences.find((x: { metric: string }) => x.metric === 'z');
+  assert.deepEqual([gd.optimizer, gd.minus, gd.B, gd.E, gd.shuffle], ['gd', 'sgd', 20, null, null]);
+  assert.equal(JSON.parse(read(out)[1]!).summary.length, j.summary.length);
+  // the human table
+  const h = run('simulate', '--landscape', 'archimedes', '--optimizer', 'sgd,gd', '--eta', '0.05', '--N', '20', '--trials', '50', '--workers', '0', '--out', join(dir, 'human'), '--quiet');
+  assert.equal(h.status, 0, h.stderr);
+  assert.match(h.stdout, /^archimedes: 50 trials, seed 0, N = 20, T = 20 \(sgd: B = 1, E = 1, fixed\)\ntest loss: exact l\(θ_T\) per trial \(closed form/);
+  assert.match(h.stdout, /paired differences, per trial: optimizer − sgd at the same η/);
+  assert.match(h.stderr, /wrote .*\/\{trials.jsonl,summary.json,summary.csv\}/);
+});
+
+test('a run killed midway and resumed gives the same files as an uninterrupted run', async () => {
+  const args = ['simulate', '--landscape', 'gauss', '--optimizer', 'sgd,gd', '--eta', '0.05,0.1', '--N', '20', '--trials', '6000', '--seed', '2', '--workers', '1', '--quiet'];
+  const whole = join(dir, 'whole'), resumed = join(dir, 'resumed');
+  assert.equal(run(...args, '--out', whole).status, 0);
+  const child = spawn(process.execPath, [bin, ...args, '--out', resumed], { stdio: 'ignore' });
+  await new Promise<void>((resolve, reject) => {
+    const t = setInterval(() => {
+      if (existsSync(join(resumed, 'checkpoint.json'))) {
+        clearInterval(t);
+        child.kill('SIGKILL');
+        resolve();
+      }
+    }, 20);
+    child.on('exit', () => {
+      clearInterval(t);
+      existsSync(join(resumed, 'summary.json')) ? reject(new Error('the run finished before it could be killed')) : resolve();
+    });
+  });
+  await new Promise((r) => setTimeout(r, 100));
+  assert.ok(!existsSync(join(resumed, 'summary.json')), 'no summary from the killed run');
+  const ck = JSON.parse(readFileSync(join(resumed, 'checkpoint.json'), 'utf8'));
+  assert.ok(ck.trialsDone > 0 && ck.trialsDone < 6000, `killed after ${ck.trialsDone} trials`);
+  const again = run(...args, '--out', resumed);
+  assert.equal(again.status, 2);
+  assert.match(again.stderr, /holds an unfinished run \(checkpoint.json\); continue it with --resume/);
+  const r = run(...args, '--out', resumed, '--resume');
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(read(resumed), read(whole));
+  assert.ok(!existsSync(join(resumed, 'checkpoint.json')) && !existsSync(join(resumed, 'trials.jsonl.partial')));
+});
+
+test('bad input names the flag and exits 2, writing nothing', () => {
+  const out = join(dir, 'bad');
+  const base = ['--landscape', 'gauss', '--trials', '10', '--out', out, '--quiet'];
+  const cases: [string[], RegExp][] = [
+    [['--optimizer', 'sgd', '--eta', '0.1', '--N', '10', '--B', '3'], /B must divide N/],
+    [['--optimizer', 'sgd', '--eta', '0', '--N', '10'], /--eta <list>.*'0' is invalid.*expected a positive number/],
+    [['--optimizer', 'sgd', '--eta', '-0.1', '--N', '10'], /--eta <list>.*expected a positive number, got '-0.1'/],
+    [['--optimizer', 'gd', '--eta', '0.1', '--N', '10', '--T', '0'], /--T <t>.*'0' is invalid.*expected a positive integer/],
+    [['--optimizer', 'sgd,adam', '--eta', '0.1', '--N', '10'], /--optimizer <list>.*expected one of sgd, gd, gdc, sde, stic, got 'adam'/],
+    [['--optimizer', 'sgd', '--eta', '0.1', '--N', '10', '--T', '15'], /--T 15 is not a whole number of SGD epochs of N\/B = 10 steps/],
+    [['--optimizer', 'sgd', '--eta', '0.1', '--N', '10', '--T', '20', '--E', '3'], /--T 20 and --E 3 disagree/],
+    [['--optimizer', 'sgd', '--eta', '0.1', '--N', '10', '--trials', '1'], /--trials: at least 2 trials/],
+    [['--optimizer', 'stic', '--eta', '0.1', '--N', '1', '--T', '3'], /stic estimates C from the training set and needs N ≥ 2/],
+  ];
+  for (const [args, re] of cases) {
+    const r = run('simulate', ...base, ...args);
+    assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, re);
+  }
+  assert.ok(!existsSync(out));
+  const missing = run('simulate', '--landscape', 'gauss', '--optimizer', 'sgd', '--eta', '0.1', '--N', '10', '--trials', '10', '--quiet');
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /required option '--out <dir>' not specified/);
+});

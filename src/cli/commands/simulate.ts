@@ -1,0 +1,90 @@
+/**
+ * @file `perturb simulate`: paired Monte-Carlo trials of SGD, GD, GDC, SDE and STIC on a
+ * landscape over worker threads, with per-trial results, a summary with standard errors and
+ * 95% intervals, and paired differences, written to an output directory (resumable).
+ */
+import type { Command } from 'commander';
+import { resolveLandscape } from '../../landscapes/index.ts';
+import { OPTIMIZER_NAMES, type OptimizerName } from '../../optim/index.ts';
+import { FILES, humanReport, simulate, type SimulationResult } from '../../sim/index.ts';
+import { listOf, nonNegativeInt, oneOf, positiveInt, positiveNumber } from '../options.ts';
+import { progressBar, type Progress } from '../progress.ts';
+
+interface SimulateCliOptions {
+  landscape: string;
+  optimizer: OptimizerName[];
+  eta: number[];
+  T?: number;
+  N: number;
+  B?: number;
+  E?: number;
+  shuffle?: 'fixed' | 'reshuffle';
+  trials: number;
+  testPoints?: number;
+  seed: number;
+  initSeed: number;
+  randomInit?: boolean;
+  workers?: number;
+  resume?: boolean;
+  sdeSubsteps: number;
+  sdeSamples: number;
+  out: string;
+  json?: boolean;
+  quiet?: boolean;
+  cifar10?: string;
+}
+
+export function registerSimulate(program: Command): void {
+  program
+    .command('simulate')
+    .description('paired Monte-Carlo trials of optimizers on a landscape: test/train loss, gap, test increase and named coordinates, with standard errors and paired differences')
+    .requiredOption('--landscape <spec>', 'built-in name (with :key=value parameters) or a module path')
+    .requiredOption('--optimizer <list>', `comma-separated: ${OPTIMIZER_NAMES.join(', ')} (differences are taken against the first)`, listOf(oneOf(...OPTIMIZER_NAMES)))
+    .requiredOption('--eta <list>', 'learning rates, e.g. 0.01,0.02', listOf(positiveNumber))
+    .option('--T <t>', 'steps of every optimizer (sgd: T = E·N/B, so a whole number of epochs); default E·N/B', positiveInt)
+    .requiredOption('--N <n>', 'training set size', positiveInt)
+    .option('--B <b>', 'sgd batch size, dividing N (also the batch whose noise sde matches; default 1)', positiveInt)
+    .option('--E <e>', 'sgd epochs (default T·B/N, or 1 without --T)', positiveInt)
+    .option('--shuffle <how>', 'sgd: fixed (cycle) or reshuffle (a fresh permutation per epoch); default fixed', oneOf('fixed', 'reshuffle'))
+    .requiredOption('--trials <K>', 'trials (each a fresh training set shared by every optimizer and η)', positiveInt)
+    .option('--test-points <M>', 'estimate the test loss on M fresh points per trial (needed where l(θ) is expensive, e.g. image landscapes)', positiveInt)
+    .option('--seed <s>', 'seed of the trials', nonNegativeInt, 0)
+    .option('--init-seed <s>', 'initialization seed (one θ₀ for every trial)', nonNegativeInt, 0)
+    .option('--random-init', 'draw θ₀ per trial from the trial’s seed instead')
+    .option('--workers <w>', 'worker threads (default: all cores; 0 runs in this thread)', nonNegativeInt)
+    .option('--resume', 'continue the unfinished run in --out')
+    .option('--sde-substeps <k>', 'sde: Euler–Maruyama substeps per step', positiveInt, 16)
+    .option('--sde-samples <M>', 'sde: fresh samples per substep where G and C are estimated', positiveInt, 32)
+    .requiredOption('--out <dir>', `output directory: ${FILES.trials}, ${FILES.summary}, ${FILES.csv} (a checkpoint sits there while running)`)
+    .option('--cifar10 <dir>', 'CIFAR-10 binary batches (or set PERTURB_CIFAR10)')
+    .option('--quiet', 'no progress bar')
+    .option('--json', 'print the summary as JSON: { summary: [...], differences: [...], ... }')
+    .action(async (o: SimulateCliOptions) => {
+      const landscapeOptions = { cifar10: o.cifar10 };
+      const source = await resolveLandscape(o.landscape, landscapeOptions);
+      let bar: Progress | null = null;
+      let phase = '';
+      let result: SimulationResult;
+      try {
+        result = await simulate({
+          landscape: source.spec, landscapeOptions, source,
+          optimizers: o.optimizer, eta: o.eta, T: o.T, N: o.N, B: o.B, E: o.E, shuffle: o.shuffle,
+          trials: o.trials, testPoints: o.testPoints, seed: o.seed, initSeed: o.initSeed, randomInit: o.randomInit,
+          sdeSubsteps: o.sdeSubsteps, sdeSamples: o.sdeSamples,
+          workers: o.workers, out: o.out, resume: o.resume,
+          onProgress: (done, total, p) => {
+            if (p !== phase) {
+              bar?.stop();
+              phase = p;
+              bar = progressBar(p === 'theta0' ? 'l(θ₀) over atoms' : 'simulate (trials)', total, { quiet: o.quiet, start: done });
+            }
+            bar!.update(done);
+          },
+        });
+      } finally {
+        (bar as Progress | null)?.stop();
+      }
+      process.stdout.write(o.json ? JSON.stringify(result, null, 2) + '\n' : humanReport(result));
+      if (!o.json) process.stderr.write(`wrote ${o.out}/{${FILES.trials},${FILES.summary},${FILES.csv}}\n`);
+    });
+}
