@@ -1,0 +1,151 @@
+/**
+ * @file Simulation benchmark (issue 6). The Fashion-MNIST convnet (`fmnist-convnet`, θ₀ =
+ * init(0), P = 4,490), batch-1 SGD with T = 10 steps on N = 10 images, test loss on 32 fresh
+ * images per trial (the increment over θ₀ on them plus the exact l(θ₀)), η = 0.01:
+ *
+ * - trials per second of `simulate` with 1 worker thread against a PyTorch float64
+ *   implementation of the same loop (bench/torch_sim.py, one thread) in the same command —
+ *   target ≥ 1.0×; and with 2 workers against 1 — target ≥ 1.8× (needs 2 idle cores);
+ * - the per-trial metrics of the first trials computed by both from the same image indices (perturb
+ *   draws them from its streams and hands them to PyTorch), which must agree to 1e-10;
+ * - ARCHIMEDES: the drift along z per step against η²/6 at η = 0.01, 0.02, 0.05, 0.1 (batch-1 SGD,
+ *   one epoch, T = 10^4), with its relative deviation.
+ *
+ * Timing: perturb's rate is measured in steady state inside `simulate` (trials delivered between
+ * 20% and 90% of the run, from the progress callback; thread start-up, the tail where fewer
+ * chunks than threads are left, and the one l(θ₀) pass
+ * over the 70,000 images excluded, the latter timed separately). PyTorch's is the median of
+ * repetitions after warm-up, its indices drawn by torch's generator. Both read the same
+ * Fashion-MNIST bytes (perturb's binary cache). Run alone: `npm run bench -- sim`.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { fashionMnistCacheFile } from '../src/data/index.ts';
+import { drawAtoms, resolveLandscape, split, type Landscape } from '../src/landscapes/index.ts';
+import { simulate, STREAM, type SimulationResult } from '../src/sim/index.ts';
+import { PYTHON, torchAvailable } from './torch-run.ts';
+import { table } from './timing.ts';
+
+const SCRIPT = fileURLToPath(new URL('./torch_sim.py', import.meta.url));
+const SEED = 20240606;
+const SETTINGS = { optimizers: ['sgd' as const], eta: [0.01], N: 10, B: 1, T: 10, testPoints: 32 };
+const CHECK = 4;
+const TOLERANCE = 1e-10;
+
+interface TorchResult {
+  torch: string;
+  threads: number;
+  data: string;
+  trialsPerSecond: number;
+  rates: number[];
+  trialsPerRep: number;
+  check: Record<string, number>[];
+  theta0Loss: number;
+  theta0LossSeconds: number;
+}
+
+interface Timed {
+  result: SimulationResult;
+  trialsPerSecond: number;
+  theta0Seconds: number;
+  dir: string;
+}
+
+/** One `simulate` run, with its steady-state trials per second and the l(θ₀) pass's time. */
+async function timedRun(land: Landscape, workers: number, trials: number): Promise<Timed> {
+  const dir = mkdtempSync(join(tmpdir(), 'perturb-bench-sim-'));
+  const marks: [number, number][] = [];
+  let t0 = 0, t1 = 0;
+  const result = await simulate({
+    landscape: land.spec, source: land, ...SETTINGS, trials, seed: SEED, workers, out: dir, chunkSize: 8,
+    onProgress: (done, _total, phase) => {
+      const now = performance.now();
+      if (phase === 'theta0') {
+        if (t0 === 0) t0 = now;
+        t1 = now;
+      } else marks.push([now, done]);
+    },
+  });
+  // steady state: from 20% to 90% of the trials (thread start-up before, the last chunks' tail after)
+  const from = marks.find(([, d]) => d >= 0.2 * trials)!, to = marks.find(([, d]) => d >= 0.9 * trials)!;
+  return { result, trialsPerSecond: ((to[1] - from[1]) * 1000) / (to[0] - from[0]), theta0Seconds: (t1 - t0) / 1000, dir };
+}
+
+const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(1e-300, Math.abs(b));
+
+export async function run(opts: { trials?: number; torchTrials?: number; archimedesTrials?: number } = {}): Promise<void> {
+  const trials = opts.trials ?? 600;
+  const load = loadavg();
+  process.stderr.write('sim: loading fmnist-convnet…\n');
+  const land = await resolveLandscape('fmnist-convnet');
+  const theta0 = land.init(0);
+
+  process.stderr.write(`sim: perturb, ${trials} trials with 1 worker, then 2…\n`);
+  const one = await timedRun(land, 1, trials);
+  const two = await timedRun(land, 2, trials);
+  const same = ['trials.jsonl', 'summary.json', 'summary.csv'].every((f) => readFileSync(join(one.dir, f), 'utf8') === readFileSync(join(two.dir, f), 'utf8'));
+  const l0 = one.result.testLoss.theta0Loss!;
+
+  // The first trials' image indices, from the streams perturb drew them from.
+  const atoms = land.atoms!();
+  const check = Array.from({ length: CHECK }, (_, i) => ({
+    train: Array.from(drawAtoms(atoms, split(SEED, i, STREAM.DATA), SETTINGS.N)),
+    test: Array.from(drawAtoms(atoms, split(SEED, i, STREAM.TEST), SETTINGS.testPoints)),
+  }));
+  const ours = readFileSync(join(one.dir, 'trials.jsonl'), 'utf8').trim().split('\n').slice(0, CHECK).map((l) => JSON.parse(l) as Record<string, number>);
+
+  let torch: TorchResult | null = null;
+  if (await torchAvailable()) {
+    process.stderr.write('sim: PyTorch float64 (1 thread)…\n');
+    const tmp = mkdtempSync(join(tmpdir(), 'perturb-bench-sim-torch-'));
+    const input = join(tmp, 'input.json');
+    writeFileSync(input, JSON.stringify({
+      P: land.P, image: [1, 28, 28], count: atoms.count, cache: fashionMnistCacheFile(),
+      theta: Buffer.from(theta0.buffer, theta0.byteOffset, theta0.byteLength).toString('base64'),
+      theta0Loss: l0, N: SETTINGS.N, T: SETTINGS.T, eta: SETTINGS.eta[0], testPoints: SETTINGS.testPoints, check,
+    }));
+    try {
+      const { stdout } = await promisify(execFile)(PYTHON, [SCRIPT, input, '--trials', String(opts.torchTrials ?? 200)], { timeout: 20 * 60_000, maxBuffer: 1 << 24 });
+      torch = JSON.parse(stdout.trim().split('\n').pop()!) as TorchResult;
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }
+
+  console.log(`\nSimulation: fmnist-convnet (P = ${land.P}), batch-1 SGD, N = 10, T = 10, η = 0.01, test loss on 32 fresh images; float64${torch ? `; PyTorch ${torch.torch}, ${torch.threads} thread, data: ${torch.data}` : ''}`);
+  const rows: string[][] = [
+    ['perturb, 1 worker', one.trialsPerSecond.toFixed(1), torch ? `${(one.trialsPerSecond / torch.trialsPerSecond).toFixed(2)}× PyTorch` : '-', '≥ 1.0× PyTorch'],
+    ['perturb, 2 workers', two.trialsPerSecond.toFixed(1), `${(two.trialsPerSecond / one.trialsPerSecond).toFixed(2)}× 1 worker`, '≥ 1.8× 1 worker'],
+  ];
+  if (torch) rows.push(['PyTorch, 1 thread', torch.trialsPerSecond.toFixed(1), `reps: ${torch.rates.map((r) => r.toFixed(1)).join(', ')}`, '']);
+  console.log(table(['implementation', 'trials/s', 'ratio', 'target'], rows));
+  console.log(`load average before the runs: ${load.map((x) => x.toFixed(2)).join(', ')} on ${availableParallelism()} cores (2 workers need 2 idle cores)`);
+  console.log(`files identical for 1 and 2 workers: ${same ? 'yes' : 'NO'}`);
+  console.log(`l(θ₀) over 70,000 images: perturb ${one.theta0Seconds.toFixed(2)} s (1 worker), ${two.theta0Seconds.toFixed(2)} s (2 workers)${torch ? `; PyTorch ${torch.theta0LossSeconds.toFixed(2)} s (batched, 1 thread, each image's loss kept); values ${l0} vs ${torch.theta0Loss} (rel. ${rel(l0, torch.theta0Loss).toExponential(1)})` : ''}`);
+  if (torch) {
+    let worst = 0;
+    for (let i = 0; i < CHECK; i++) for (const m of ['test', 'train', 'gap', 'test-increase']) worst = Math.max(worst, rel(ours[i]![m]!, torch.check[i]![m]!));
+    console.log(`per-trial metrics of the first ${CHECK} trials, same image indices: largest relative difference ${worst.toExponential(2)} (limit ${TOLERANCE}) ${worst <= TOLERANCE ? 'ok' : 'FAILED'}`);
+    if (!(worst <= TOLERANCE)) process.exitCode = 1;
+  } else console.log('(install Debian python3-torch for the side-by-side: apt-get install python3-torch)');
+  rmSync(one.dir, { recursive: true, force: true });
+  rmSync(two.dir, { recursive: true, force: true });
+
+  // ARCHIMEDES: drift along z per step against η²/6
+  const K = opts.archimedesTrials ?? 200, T = 10_000;
+  process.stderr.write(`sim: ARCHIMEDES, ${K} trials of T = 10^4 at η = 0.01, 0.02, 0.05, 0.1 (2 workers)…\n`);
+  const etas = [0.01, 0.02, 0.05, 0.1];
+  const arch = await simulate({ landscape: 'archimedes', optimizers: ['sgd'], eta: etas, N: T, T, trials: K, seed: 1, workers: 2 });
+  console.log(`\nARCHIMEDES: z displacement per step, batch-1 SGD, one epoch, T = 10^4, ${K} trials (THEORY §4: η²/6)`);
+  console.log(table(['η', 'measured', '± stderr', 'η²/6', 'relative deviation', 'deviation / η'], etas.map((eta) => {
+    const z = arch.summary.find((r) => r.eta === eta && r.metric === 'z')!;
+    const want = (eta * eta) / 6, got = z.mean! / T, se = z.stderr! / T;
+    const dev = got / want - 1;
+    return [String(eta), got.toExponential(4), se.toExponential(1), want.toExponential(4), `${(dev * 100).toFixed(2)}% ± ${((se / want) * 100).toFixed(2)}%`, (dev / eta).toFixed(2)];
+  })));
+}
+
