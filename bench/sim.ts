@@ -61,7 +61,7 @@ async function timedRun(land: Landscape, workers: number, trials: number): Promi
   const marks: [number, number][] = [];
   let t0 = 0, t1 = 0;
   const result = await simulate({
-    landscape: land.spec, source: land, ...SETTINGS, trials, seed: SEED, workers, out: dir, chunkSize: 8,
+    landscape: land.spec, source: land, ...SETTINGS, trials, seed: SEED, workers, out: dir, chunkSize: 16,
     onProgress: (done, _total, phase) => {
       const now = performance.now();
       if (phase === 'theta0') {
@@ -78,7 +78,7 @@ async function timedRun(land: Landscape, workers: number, trials: number): Promi
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(1e-300, Math.abs(b));
 
 export async function run(opts: { trials?: number; torchTrials?: number; archimedesTrials?: number } = {}): Promise<void> {
-  const trials = opts.trials ?? 600;
+  const trials = opts.trials ?? 1200;
   const load = loadavg();
   process.stderr.write('sim: loading fmnist-convnet…\n');
   const land = await resolveLandscape('fmnist-convnet');
