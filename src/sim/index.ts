@@ -11,3 +11,4 @@ export {
   type AggregateState, type Running, type SummaryRow, type DifferenceRow, type DiffSlot,
 } from './aggregate.ts';
 export { humanReport, resultOf, summaryCsv, trialLines, type SimulationResult } from './output.ts';
+export { compare, type CompareOptions, type CompareResult, type CompareRow } from './compare.ts';
