@@ -350,7 +350,7 @@ export class Program {
   readonly output: Tensor;
   readonly dataNodes: ReadonlyMap<string, Tensor>;
   readonly P: number;
-  private readonly cache = new Map<string, Executable>();
+  private readonly cache: Executable[] = [];
 
   constructor(fn: LossFn, spec: CompileSpec) {
     const P = spec.P;
@@ -382,6 +382,10 @@ export class Program {
   }
 
   private executable(m: number, withGrad: boolean): Executable {
+    // Hot path (every call): an array slot per (m, withGrad), checked only when first built.
+    const slot = 2 * m + (withGrad ? 1 : 0);
+    const hit = this.cache[slot];
+    if (hit) return hit;
     if (m > MAX_DIRECTIONS) throw new InputError(`derivative: at most ${MAX_DIRECTIONS} directions are supported, got ${m}`);
     for (const node of this.trace.nodes) {
       const prim = node.kind === 'op' ? prims[node.prim as PrimName] : null;
@@ -390,10 +394,12 @@ export class Program {
         throw new InputError(`derivative: ${node.prim} supports derivatives up to order ${prim.maxOrder}, ${need} requested`);
       }
     }
-    const key = `${m}:${withGrad}`;
-    let ex = this.cache.get(key);
-    if (!ex) this.cache.set(key, (ex = new Executable(this, m, withGrad)));
-    return ex;
+    return (this.cache[slot] = new Executable(this, m, withGrad));
+  }
+
+  /** Executables built so far (each holds its buffers for reuse). */
+  get executables(): number {
+    return this.cache.filter(Boolean).length;
   }
 
   // -------------------------------------------------------------------------------------------
