@@ -424,6 +424,18 @@ export class Program {
     return fields;
   }
 
+  /** The samples of `batch` as records of views into it (no copies). */
+  samplesOf(batch: Batch): Sample[] {
+    const n = this.batchSize('samplesOf', batch);
+    const out: Sample[] = [];
+    for (let i = 0; i < n; i++) {
+      const s: Sample = {};
+      for (const [name, node] of this.dataNodes) s[name] = batch[name]!.subarray(i * node.size, (i + 1) * node.size);
+      out.push(s);
+    }
+    return out;
+  }
+
   /** The number of samples in `batch`, checking every field against it. */
   batchSize(op: string, batch: Batch): number {
     let n = -1;

@@ -51,12 +51,7 @@ export interface Optimizer<S extends OptState = OptState> {
 export function problem(landscape: Landscape, train: Batch): Problem {
   const program = landscape.program();
   const N = program.batchSize('problem: train', train);
-  const rows: Sample[] = [];
-  for (let i = 0; i < N; i++) {
-    const s: Sample = {};
-    for (const [name, node] of program.dataNodes) s[name] = train[name]!.subarray(i * node.size, (i + 1) * node.size);
-    rows.push(s);
-  }
+  const rows = program.samplesOf(train);
   return { landscape, program, train, N, rows };
 }
 

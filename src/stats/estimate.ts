@@ -32,14 +32,7 @@ export function neededDiagrams(order: number, quantity: Quantity): Diagram[] {
 
 /** The samples of a batch as records of views (no copies). */
 export function batchSamples(program: Program, batch: Batch): Sample[] {
-  const n = program.batchSize('stats', batch);
-  const out: Sample[] = [];
-  for (let i = 0; i < n; i++) {
-    const s: Sample = {};
-    for (const [name, node] of program.dataNodes) s[name] = batch[name]!.subarray(i * node.size, (i + 1) * node.size);
-    out.push(s);
-  }
-  return out;
+  return program.samplesOf(batch);
 }
 
 /** Max evaluations exact mode will attempt before asking for sampled mode. */
