@@ -6,11 +6,13 @@
 import { existsSync } from 'node:fs';
 
 const all = ['engine', 'diagrams', 'data', 'stats', 'sim'];
+// Long studies, run only by name (`npm run bench -- coverage`).
+const optIn = ['coverage'];
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 for (const name of chosen.length ? chosen : all) {
   const file = new URL(`./${name}.ts`, import.meta.url);
   if (!existsSync(file)) {
-    if (chosen.length) throw new Error(`bench: no benchmark named '${name}' (have: ${all.join(', ')})`);
+    if (chosen.length) throw new Error(`bench: no benchmark named '${name}' (have: ${[...all, ...optIn].join(', ')})`);
     continue;
   }
   console.log(`\n=== ${name} ===`);
