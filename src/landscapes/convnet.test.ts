@@ -68,3 +68,20 @@ test('batch-64 mean loss, gradient and HVP equal PyTorch’s batched ones to 1e-
   const h = prog.meanGradDerivative(inp.theta, [inp.u], batch);
   assert.ok(relErr(h.grad, ref.meanHvp) <= TOL, `mean HVP error ${relErr(h.grad, ref.meanHvp)}`);
 });
+
+test('the fmnist-convnet landscape at init seed 1 on Fashion-MNIST image 12345: loss and gradient equal PyTorch float64’s to 1e-10', async () => {
+  // src/landscapes/fixtures/fmnist-convnet-reference.json, made by bench/landscape-fixture.ts
+  const { readFileSync } = await import('node:fs');
+  const { resolveLandscape } = await import('./index.ts');
+  const fx = JSON.parse(readFileSync(new URL('./fixtures/fmnist-convnet-reference.json', import.meta.url), 'utf8'));
+  const bytes = Buffer.from(fx.grad, 'base64');
+  const want = new Float64Array(bytes.length / 8);
+  for (let i = 0; i < want.length; i++) want[i] = bytes.readDoubleLE(8 * i);
+  const land = await resolveLandscape('fmnist-convnet');
+  const b = land.atoms!().gather([fx.imageIndex]);
+  assert.equal(b.label![0], fx.label);
+  const { value, grad } = land.program().valueAndGrad(land.init(fx.initSeed), { x: b.x!, label: b.label![0]! });
+  assert.ok(relScalar(value, fx.loss) <= TOL, `loss ${value} vs ${fx.loss}`);
+  const e = relErr(grad, want);
+  assert.ok(e <= TOL, `gradient relative error ${e}`);
+});
