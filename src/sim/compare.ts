@@ -4,7 +4,7 @@
  * Diagram values come exactly from the landscape's atoms where it has them, else sampled with
  * standard errors; the simulation uses paired trials (src/sim).
  */
-import { gd, sgd, type Shuffle } from '../diagrams/index.ts';
+import { describeSchedule, gd, sgd, type Shuffle } from '../diagrams/index.ts';
 import { InputError } from '../errors.ts';
 import { resolveLandscape, type Landscape } from '../landscapes/index.ts';
 import { estimateStats } from '../stats/index.ts';
@@ -59,7 +59,8 @@ export async function compare(o: CompareOptions): Promise<CompareResult> {
   const source = o.source ?? (await resolveLandscape(o.landscape, o.landscapeOptions ?? {}));
   const exact = !!source.atoms && source.atoms().count <= 4096;
   const initSeed = o.initSeed ?? 0;
-  const schedule = o.schedule === 'gd' ? gd({ N: o.N, T: o.T ?? 1 }) : sgd({ N: o.N, B: o.B ?? 1, E: o.E ?? 1, shuffle: o.shuffle ?? 'fixed' });
+  if (o.schedule === 'gd' && o.T === undefined) throw new InputError('compare: T (the number of GD steps) is required with the gd schedule');
+  const schedule = o.schedule === 'gd' ? gd({ N: o.N, T: o.T! }) : sgd({ N: o.N, B: o.B ?? 1, E: o.E ?? 1, shuffle: o.shuffle ?? 'fixed' });
   const stats = await estimateStats({
     landscape: source.spec, landscapeOptions: o.landscapeOptions, source, initSeed, order: o.order, quantity: 'train',
     exact, samples: exact ? undefined : (o.samples ?? 20_000), seed: o.seed, workers: o.workers, covariance: true,
@@ -97,9 +98,5 @@ export async function compare(o: CompareOptions): Promise<CompareResult> {
       });
     });
   }
-  return { landscape: source.spec, schedule: describe(o), order: o.order, statsMode: exact ? 'exact' : 'sampled', rows };
-}
-
-function describe(o: CompareOptions): string {
-  return o.schedule === 'gd' ? `GD N=${o.N} T=${o.T ?? 1}` : `SGD N=${o.N} B=${o.B ?? 1} E=${o.E ?? 1} ${o.shuffle ?? 'fixed'} (T=${((o.E ?? 1) * o.N) / (o.B ?? 1)})`;
+  return { landscape: source.spec, schedule: describeSchedule(schedule), order: o.order, statsMode: exact ? 'exact' : 'sampled', rows };
 }
