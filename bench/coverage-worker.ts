@@ -1,5 +1,6 @@
 /** @file Worker for bench/coverage.ts: z-scores of sampled stats runs for a range of seeds. */
-import { resolveLandscape, split } from '../src/landscapes/index.ts';
+import { resolveLandscape } from '../src/landscapes/index.ts';
+import { split } from '../src/core/index.ts';
 import { neededDiagrams, sampleChunk, standardErrors } from '../src/stats/index.ts';
 
 export interface CoverageTask {

@@ -3,8 +3,9 @@
  * take under 1 s each; enumeration plus prediction at order 5 for N ≤ 1000 under 30 s. Counting
  * never walks the T steps (THEORY §3), so N, T and E only enter through BigInt arithmetic.
  */
-import { diagrams, gd, sgd, describeSchedule, type Schedule } from '../src/diagrams/index.ts';
-import { predict, type Quantity, type StatsFile } from '../src/theory/index.ts';
+import { diagrams } from '../src/diagrams/index.ts';
+import { describeSchedule, gd, type Quantity, type Schedule, sgd } from '../src/core/index.ts';
+import { predict, type StatsFile } from '../src/theory/index.ts';
 
 function statsUpTo(order: number): StatsFile {
   const values: Record<string, number> = {};

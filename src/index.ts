@@ -1,5 +1,5 @@
 /** @file The library API of perturb: everything the CLI does is one call away from here. */
-export { InputError } from './errors.ts';
+export * from './core/index.ts';
 export * as cli from './cli/index.ts';
 export * from './engine/index.ts';
 export * from './diagrams/index.ts';

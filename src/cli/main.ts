@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/index.ts';
 import { commands } from './commands/index.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };

@@ -4,7 +4,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/index.ts';
 import { CACHE_HEADER_BYTES, decodeImageCache, readImageCache, resolveCacheDir, writeImageCache, type RawImages } from './cache.ts';
 
 function images(): RawImages {

@@ -2,7 +2,7 @@
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/index.ts';
 
 /**
  * Layout (all integers little-endian uint32):

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/index.ts';
 import { CIFAR10_CLASSES, CIFAR10_FILES, CIFAR10_RECORD_BYTES, loadCifar10, resolveCifar10Dir } from './cifar10.ts';
 import { classCounts, sample } from './dataset.ts';
 import { datasetByName } from './index.ts';

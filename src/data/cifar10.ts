@@ -1,7 +1,7 @@
 /** @file CIFAR-10 (all 60,000 images, train and test together) from the official binary batches `cifar-10-batches-bin`, at a directory given by option or `PERTURB_CIFAR10`. */
 import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/index.ts';
 import type { ImageDataset } from './dataset.ts';
 
 /** Official CIFAR-10 class names, by label. */

@@ -1,7 +1,7 @@
 /** @file Tests of the data set record helpers: samples and batches converted from bytes, drawing with replacement, byte scaling, class counts. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/index.ts';
 import { bytesToUnit, classCounts, datasetFromBytes, drawWithReplacement, gatherImages, imageRange, imageSize, sample, type ImageDataset } from './dataset.ts';
 
 function tiny(): ImageDataset {

@@ -3,7 +3,7 @@
  * one sample or a batch of samples as float64 in [0, 1] (byte/255, converted only when asked),
  * and drawing indices with replacement.
  */
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/index.ts';
 
 /**
  * A finite labelled image data set held in memory. The whole data set is the population: a

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { promisify } from 'node:util';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/index.ts';
 import { CACHE_HEADER_BYTES, readImageCache } from './cache.ts';
 import { classCounts, imageRange, sample, type ImageDataset } from './dataset.ts';
 import {

@@ -2,7 +2,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/index.ts';
 import { readImageCache, resolveCacheDir, writeImageCache, type RawImages } from './cache.ts';
 import { datasetFromBytes, type ImageDataset } from './dataset.ts';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/index.ts';
 import * as data from './index.ts';
 
 describe('data API', () => {

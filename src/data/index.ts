@@ -1,5 +1,5 @@
 /** @file Public API of the data module: image data sets (Fashion-MNIST, CIFAR-10) as whole populations held as bytes, samples and batches as float64, and drawing with replacement. */
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/index.ts';
 import { loadCifar10, type Cifar10Options } from './cifar10.ts';
 import type { ImageDataset } from './dataset.ts';
 import { loadFashionMnist, type FashionMnistOptions } from './fmnist.ts';

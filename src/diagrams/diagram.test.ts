@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/index.ts';
 import { automorphismCount, canonicalKey, diagram, diagramFrom, diagramOf, diagrams, formatKey, parseKey, rootedTrees } from './index.ts';
 
 function permutations(n: number): number[][] {

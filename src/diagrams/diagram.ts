@@ -2,7 +2,7 @@
  * @file The Diagram value: a canonical labeled rooted tree with a partition of its nodes
  * (THEORY §2), its key, symmetry factor, label and irreducibility. Built from any labeling.
  */
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/index.ts';
 import { automorphismCount } from './automorphisms.ts';
 import { canonicalLabeling, relabel } from './canonical.ts';
 import { formatKey, parseKey } from './key.ts';

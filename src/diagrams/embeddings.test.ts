@@ -5,8 +5,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { InputError } from '../errors.ts';
-import { diagram, diagrams, embeddingCount, gd, rationals, sgd, type Diagram, type Schedule } from './index.ts';
+import { gd, InputError, sgd, type Schedule } from '../core/index.ts';
+import { diagram, diagrams, embeddingCount, rationals, type Diagram } from './index.ts';
 
 const { rational, equals, toString, add, mul } = rationals;
 

@@ -22,10 +22,9 @@
  * GD is K = 1, B = N, E = T. Train loss: the root's part is an ordinary part when it holds
  * other nodes (the root itself is untimed); a root alone takes any of the N − P other rows.
  */
-import { InputError } from '../errors.ts';
+import { InputError, type Schedule } from '../core/index.ts';
 import type { Diagram } from './diagram.ts';
 import { add, binomial, falling, mul, rational, ZERO, type Rational } from './rational.ts';
-import type { Schedule } from './schedule.ts';
 import { setPartitions } from './trees.ts';
 
 interface WeakOrder {

@@ -3,7 +3,7 @@
  * nodes with each partition of its nodes, deduplicated by canonical key. Test-loss diagrams
  * keep the root alone in its part; train-loss diagrams let the root share a part.
  */
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/index.ts';
 import { diagramOf, type Diagram } from './diagram.ts';
 import { rootedTrees, setPartitions } from './trees.ts';
 

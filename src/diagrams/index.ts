@@ -8,7 +8,6 @@ export { automorphismCount } from './automorphisms.ts';
 export { labelOf, isIrreducible } from './label.ts';
 export { diagrams, type DiagramKind } from './enumerate.ts';
 export { rootedTrees, levelSequences, setPartitions } from './trees.ts';
-export { sgd, gd, describeSchedule, type Schedule, type Shuffle } from './schedule.ts';
 export { embeddingCount, weakOrders } from './embeddings.ts';
 export { diagramSvg, layout as diagramLayout } from './svg.ts';
 export type { Rational } from './rational.ts';

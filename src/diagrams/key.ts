@@ -4,7 +4,7 @@
  * edges and parts are joined by `-`. E.g. `(01-02)(0-12)` = H:E[gg]. Nodes past 9 are written
  * a, b, …, z (an extension; the research code never went past 10 nodes).
  */
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/index.ts';
 import { partsOf, validateStructure, type Structure } from './structure.ts';
 
 const DIGITS = '0123456789abcdefghijklmnopqrstuvwxyz';

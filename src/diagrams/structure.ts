@@ -2,7 +2,7 @@
  * @file The raw shape of a diagram in some labeling — a parent map and a part id per node — and
  * its validation. Everything else (canonical form, symmetry, keys) is computed from this.
  */
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/index.ts';
 
 /**
  * A labeled diagram: nodes 0…n−1, node 0 the root (`parent[0] = -1`), `part[v]` the id of v's

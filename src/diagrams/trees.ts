@@ -3,7 +3,7 @@
  * time by the successor rule of Beyer & Hedetniemi (SIAM J. Comput. 15(3), 1986). Counts are
  * OEIS A000081: 1, 1, 2, 4, 9, 20, 48, 115, 286, … for 1, 2, 3, … nodes.
  */
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/index.ts';
 
 /** Level sequences (preorder depths) of every rooted tree with `nodes` nodes, each once. */
 export function* levelSequences(nodes: number): Generator<readonly number[]> {

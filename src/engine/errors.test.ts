@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/index.ts';
 import {
   add, broadcastTo, compile, conv2d, dense, exp, gather, matmul, mul, pow, reshape, slice, softmaxCrossEntropy, sum,
   type Tensor,

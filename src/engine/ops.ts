@@ -4,7 +4,7 @@
  * every order come from the primitives' rules alone. Numbers stand for scalar constants, and
  * binary ops broadcast like numpy.
  */
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/index.ts';
 import { normAxes, prims, type PrimName } from './prims.ts';
 import { currentTrace, fmtShape, sizeOf, Tensor, type Shape } from './tensor.ts';
 

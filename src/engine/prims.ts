@@ -10,7 +10,7 @@
  * The table is an exhaustive mapped type: adding a primitive name breaks the build until it
  * has its rules.
  */
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/index.ts';
 import * as K from './kernels.ts';
 import type { SimdKernels } from './simd.ts';
 import { fmtShape, sizeOf, type Shape, type Tensor } from './tensor.ts';

@@ -9,7 +9,7 @@
  * prims.ts. A call copies θ and the directions in, points the data nodes at the sample, and
  * runs the steps.
  */
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/index.ts';
 import { closurePlanes, livePartitions, productPlanes, subsets } from './planes.ts';
 import { prims, unaryDerivs, type Loc, type PrimName } from './prims.ts';
 import { copy, product } from './kernels.ts';

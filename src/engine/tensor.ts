@@ -6,7 +6,7 @@
  * checked at trace time, so a mismatch is reported once, naming the op and both shapes.
  * Like `jax.jit`, the function must not branch on data values.
  */
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/index.ts';
 
 export type Shape = readonly number[];
 

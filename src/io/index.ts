@@ -4,7 +4,7 @@
  */
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/index.ts';
 
 /**
  * Create `dir` and its missing ancestors, one level at a time. (Node's recursive mkdirSync

@@ -9,7 +9,7 @@ import type { Batch } from '../engine/index.ts';
 import { imageLandscape } from './images.ts';
 import type { Landscape } from './landscape.ts';
 import { resolveLandscape } from './resolve.ts';
-import { rng } from './rng.ts';
+import { rng } from '../core/index.ts';
 import { populationGradient } from './summary.ts';
 import { checkDerivatives, syntheticImages } from './testing.ts';
 

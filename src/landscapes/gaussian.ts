@@ -6,7 +6,7 @@
 import type { Batch } from '../engine/index.ts';
 import { tableAtoms, type Atoms } from './landscape.ts';
 import { gaussHermite } from './quadrature.ts';
-import type { Rng } from './rng.ts';
+import type { Rng } from '../core/index.ts';
 
 /** n draws of x ~ N(0, 1) as the batch `{ x }` (x is a scalar field). */
 export function sampleStandardNormal(r: Rng, n: number): Batch {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { resolveLandscape } from './resolve.ts';
-import { rng } from './rng.ts';
+import { rng } from '../core/index.ts';
 import { populationGradient } from './summary.ts';
 
 /** The cache directory shared with src/data's tests, so the JSON conversion is paid once. */

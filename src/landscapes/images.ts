@@ -7,13 +7,12 @@
  * in the batches handed to the engine.
  */
 import { dense, flatten, reshape, slice, softmaxCrossEntropy, type Batch, type LossFn, type Shape } from '../engine/index.ts';
-import { InputError } from '../errors.ts';
+import { InputError, type Rng, split } from '../core/index.ts';
 import {
   FASHION_MNIST_COUNT, gatherImages, imageRange, loadCifar10, loadFashionMnist, type ImageDataset,
 } from '../data/index.ts';
 import { convnetModel, type ImageShape } from './convnet.ts';
 import { drawAtoms, landscapeFromDefinition, TEMPLATE, type Atoms, type CreateContext, type Landscape, type LandscapeTemplate } from './landscape.ts';
-import { split, type Rng } from './rng.ts';
 
 export type ImageModel = 'logistic' | 'convnet';
 export type ImageDatasetName = 'fmnist' | 'cifar10';

@@ -12,7 +12,6 @@ export {
 export { resolveLandscape, type ResolveOptions } from './resolve.ts';
 export { BUILTIN_LANDSCAPES, builtinLandscape } from './builtins.ts';
 export { splitSpec, parseParams, canonicalSpec, describeParams } from './spec.ts';
-export { rng, split, type Rng, type Seed } from './rng.ts';
 export { gaussHermite, type Quadrature } from './quadrature.ts';
 export { GAUSS_NODES } from './gauss.ts';
 export { ARCHIMEDES_NODES } from './archimedes.ts';

@@ -10,8 +10,7 @@
  * expectations perturb takes).
  */
 import { compile, type Batch, type LossFn, type Program, type Shape } from '../engine/index.ts';
-import { InputError } from '../errors.ts';
-import { rng as makeRng, type Rng } from './rng.ts';
+import { InputError, type Rng, rng as makeRng } from '../core/index.ts';
 
 /** A numeric parameter of a landscape family, set with `NAME:key=value`. */
 export interface ParamSpec {

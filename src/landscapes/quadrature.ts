@@ -12,7 +12,7 @@
  * node is then polished by Newton steps on He_n, and the weights are recomputed from the closed
  * form w_i = n! / (n · He_{n−1}(x_i))², which is accurate to a few ulps.
  */
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/index.ts';
 
 export interface Quadrature {
   /** Nodes in increasing order. */

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/index.ts';
 import { BUILTIN_LANDSCAPES } from './builtins.ts';
 import { defineLandscape } from './landscape.ts';
 import { resolveLandscape } from './resolve.ts';

@@ -7,7 +7,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/index.ts';
 import { BUILTIN_LANDSCAPES, builtinLandscape } from './builtins.ts';
 import {
   defineLandscape, isLandscapeTemplate, verifyLandscape, type CreateContext, type Landscape, type LandscapeTemplate,

@@ -3,7 +3,7 @@
  * optional suffix (`./quartic.ts:a=2`). Parsing and checking parameter values against a
  * family's parameters, and writing the canonical spec back.
  */
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/index.ts';
 import type { ParamSpec } from './landscape.ts';
 
 /** A spec split into its target (a name or a module path) and its raw `key=value` pairs. */

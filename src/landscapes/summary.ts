@@ -3,9 +3,8 @@
  * each exact where the landscape allows (closed form, or a pass over its atoms) and otherwise
  * estimated from seeded samples with a standard error, plus the list of exact quantities.
  */
-import { InputError } from '../errors.ts';
+import { InputError, rng } from '../core/index.ts';
 import type { Atoms, Landscape } from './landscape.ts';
-import { rng } from './rng.ts';
 
 export interface SummaryOptions {
   /** Seed of θ₀ (default 0). */

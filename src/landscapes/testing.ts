@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import type { ImageDataset } from '../data/index.ts';
 import type { Program, Sample } from '../engine/index.ts';
-import { rng } from './rng.ts';
+import { rng } from '../core/index.ts';
 
 const axpy = (theta: Float64Array, h: number, v: Float64Array) => theta.map((t, k) => t + h * v[k]!);
 

@@ -2,7 +2,7 @@
  * @file GD (THEORY §1): every step averages the gradient over all N training rows (B = N),
  * θ ← θ − η·(1/N)Σ_n ∇l_{x_n}(θ), for T steps.
  */
-import type { Rng } from '../landscapes/index.ts';
+import type { Rng } from '../core/index.ts';
 import { checkEta, checkPositiveInt, checkProblem, descend, type Optimizer, type OptState } from './optimizer.ts';
 
 export interface GdOptions {

@@ -8,7 +8,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolveLandscape, rng, type Landscape } from '../landscapes/index.ts';
+import { resolveLandscape, type Landscape } from '../landscapes/index.ts';
+import { rng } from '../core/index.ts';
 import { gd, gdc, gdcCoefficient, gdcObjective, problem, runOptimizer, sgd, type Optimizer } from './index.ts';
 
 const POLY = new URL('./fixtures/polynomial.ts', import.meta.url).pathname;

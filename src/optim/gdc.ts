@@ -15,8 +15,7 @@
  * cancels it, so to order η² GDC's expected test loss equals that SGD's (checked exactly in
  * gdc.test.ts by enumerating every training set of a finite distribution).
  */
-import { InputError } from '../errors.ts';
-import type { Rng } from '../landscapes/index.ts';
+import { InputError, type Rng } from '../core/index.ts';
 import { checkEta, checkPositiveInt, checkProblem, descend, type Optimizer, type OptState, type Problem } from './optimizer.ts';
 
 export interface GdcOptions {

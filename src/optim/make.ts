@@ -2,8 +2,7 @@
  * @file `optimizer(name, settings)`: one optimizer by name from the settings a simulation
  * shares among all of them (N, B, E, shuffle, T, SDE options).
  */
-import type { Shuffle } from '../diagrams/index.ts';
-import { InputError } from '../errors.ts';
+import { InputError, type Shuffle } from '../core/index.ts';
 import { gd } from './gd.ts';
 import { gdc } from './gdc.ts';
 import { OPTIMIZER_NAMES, type Optimizer, type OptimizerName } from './optimizer.ts';

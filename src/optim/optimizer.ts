@@ -10,8 +10,8 @@
  * direction before it is subtracted; the updates are written as θ −= η·d to keep that one place.
  */
 import type { Batch, Program, Sample } from '../engine/index.ts';
-import { InputError } from '../errors.ts';
-import type { Landscape, Rng } from '../landscapes/index.ts';
+import { InputError, type Rng } from '../core/index.ts';
+import type { Landscape } from '../landscapes/index.ts';
 
 export type OptimizerName = 'sgd' | 'gd' | 'gdc' | 'sde' | 'stic';
 export const OPTIMIZER_NAMES: readonly OptimizerName[] = Object.freeze(['sgd', 'gd', 'gdc', 'sde', 'stic']);

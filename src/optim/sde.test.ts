@@ -6,7 +6,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defineLandscape, resolveLandscape, rng, split, type Landscape } from '../landscapes/index.ts';
+import { defineLandscape, resolveLandscape, type Landscape } from '../landscapes/index.ts';
+import { rng, split } from '../core/index.ts';
 import { problem, sde, sdeNoiseMode } from './index.ts';
 
 const POLY = new URL('./fixtures/polynomial.ts', import.meta.url).pathname;

@@ -22,8 +22,8 @@
  * exactly η²C/(kB) per substep (ḡ and ξ are uncorrelated: E[z] = 0). Needs kM > B.
  */
 import type { Batch } from '../engine/index.ts';
-import { InputError } from '../errors.ts';
-import type { Landscape, Rng } from '../landscapes/index.ts';
+import { InputError, type Rng } from '../core/index.ts';
+import type { Landscape } from '../landscapes/index.ts';
 import { checkEta, checkPositiveInt, type Optimizer, type OptState, type Problem } from './optimizer.ts';
 
 /** Exact noise is used for landscapes with at most this many atoms (one gradient per atom per substep). */

@@ -6,7 +6,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolveLandscape, rng, split } from '../landscapes/index.ts';
+import { resolveLandscape } from '../landscapes/index.ts';
+import { rng, split } from '../core/index.ts';
 import { gd, problem, randomPermutation, runOptimizer, sgd } from './index.ts';
 
 const H = 0.7, S = 1.3;

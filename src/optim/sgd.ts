@@ -5,9 +5,7 @@
  * (cycling); `reshuffle`: every π_e is uniform and independent, drawn from the run's rng at the
  * start of the epoch (Fisher–Yates from the identity).
  */
-import type { Shuffle } from '../diagrams/index.ts';
-import { InputError } from '../errors.ts';
-import type { Rng } from '../landscapes/index.ts';
+import { InputError, type Rng, type Shuffle } from '../core/index.ts';
 import { checkEta, checkPositiveInt, checkProblem, descend, meanGradient, type Optimizer, type OptState } from './optimizer.ts';
 
 export interface SgdOptions {

@@ -5,7 +5,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolveLandscape, rng } from '../landscapes/index.ts';
+import { resolveLandscape } from '../landscapes/index.ts';
+import { rng } from '../core/index.ts';
 import { gd, problem, runOptimizer, stic, sticObjective, sticWeights } from './index.ts';
 
 const POLY = new URL('./fixtures/polynomial.ts', import.meta.url).pathname;

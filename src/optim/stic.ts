@@ -25,9 +25,7 @@
  * minimum of a non-convex loss) the step writes NaN into θ, and the simulation counts the run
  * as diverged rather than inventing a value.
  */
-import { InputError } from '../errors.ts';
-import type { Rng } from '../landscapes/index.ts';
-import { cholesky, choleskyInverse, symmetricEigen } from './linalg.ts';
+import { cholesky, choleskyInverse, InputError, type Rng, symmetricEigen } from '../core/index.ts';
 import { checkEta, checkPositiveInt, checkProblem, descend, type Optimizer, type OptState, type Problem } from './optimizer.ts';
 
 export const STIC_MAX_WEIGHTS = 10;

@@ -7,7 +7,7 @@
  * §4.2.2), fed in trial order, so the result is the same however the trials were spread over
  * threads, and the state is plain JSON for checkpoints.
  */
-import type { Shuffle } from '../diagrams/index.ts';
+import type { Shuffle } from '../core/index.ts';
 import type { OptimizerName } from '../optim/index.ts';
 import { scheduleFields, type SimConfig } from './config.ts';
 

@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveLandscape } from '../landscapes/index.ts';
-import { sgd as sgdSchedule } from '../diagrams/index.ts';
+import { sgd as sgdSchedule } from '../core/index.ts';
 import { predict } from '../theory/index.ts';
 import { exactValues, neededDiagrams } from '../stats/index.ts';
 import { simulate, type SummaryRow } from './index.ts';

@@ -4,11 +4,10 @@
  * Diagram values come exactly from the landscape's atoms where it has them, else sampled with
  * standard errors; the simulation uses paired trials (src/sim).
  */
-import { describeSchedule, gd, sgd, type Shuffle } from '../diagrams/index.ts';
-import { InputError } from '../errors.ts';
+import { describeSchedule, gd, InputError, type Quantity, sgd, type Shuffle } from '../core/index.ts';
 import { resolveLandscape, type Landscape } from '../landscapes/index.ts';
 import { estimateStats } from '../stats/index.ts';
-import { parseStats, predict, type Quantity } from '../theory/index.ts';
+import { parseStats, predict } from '../theory/index.ts';
 import { simulate } from './run.ts';
 
 export interface CompareOptions {

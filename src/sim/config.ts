@@ -9,8 +9,7 @@
  * with --T alone SGD's E is T·B/N (T must be a whole number of epochs of N/B steps); with --E
  * alone T = E·N/B for every optimizer; with neither, E = 1. GD, GDC, SDE and STIC run T steps.
  */
-import type { Shuffle } from '../diagrams/index.ts';
-import { InputError } from '../errors.ts';
+import { InputError, type Shuffle } from '../core/index.ts';
 import type { Landscape } from '../landscapes/index.ts';
 import { OPTIMIZER_NAMES, sdeNoiseMode, type OptimizerName } from '../optim/index.ts';
 

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defineLandscape, resolveLandscape, split } from '../landscapes/index.ts';
+import { defineLandscape, resolveLandscape } from '../landscapes/index.ts';
+import { split } from '../core/index.ts';
 import {
   addTrial, diffSlots, emptyAggregate, estimate, FILES, resolveConfig, runTrials, simulate, STREAM, summarize, tQuantile975, trialContext, tTwoSided,
   type SimulationSpec,

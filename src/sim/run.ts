@@ -16,7 +16,7 @@
  */
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, truncateSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/index.ts';
 import { checkWritable, writeFileAtomic } from '../io/index.ts';
 import { resolveLandscape, type Landscape } from '../landscapes/index.ts';
 import { mapChunks } from '../parallel/index.ts';

@@ -19,8 +19,8 @@
  * them as diverged.
  */
 import type { Batch } from '../engine/index.ts';
-import { InputError } from '../errors.ts';
-import { drawAtoms, split, type Landscape } from '../landscapes/index.ts';
+import { InputError, split } from '../core/index.ts';
+import { drawAtoms, type Landscape } from '../landscapes/index.ts';
 import { optimizer, problem, runOptimizer, type Optimizer } from '../optim/index.ts';
 import type { SimConfig } from './config.ts';
 

@@ -13,11 +13,10 @@
  */
 import { diagrams, type Diagram } from '../diagrams/index.ts';
 import type { Batch, Program, Sample } from '../engine/index.ts';
-import { InputError } from '../errors.ts';
+import { InputError, type Quantity, type Rng } from '../core/index.ts';
 import { Contractor, type PartSample } from './uvalue.ts';
 import { addObservation, emptyMoments, type Moments } from './moments.ts';
-import type { Landscape, Rng } from '../landscapes/index.ts';
-import type { Quantity } from '../theory/index.ts';
+import type { Landscape } from '../landscapes/index.ts';
 
 
 /** What the estimators need of a landscape (src/landscapes). */

@@ -6,12 +6,11 @@
  */
 import { readFileSync, existsSync, unlinkSync } from 'node:fs';
 import { canonicalKey, diagram, type Diagram } from '../diagrams/index.ts';
-import { InputError } from '../errors.ts';
+import { InputError, type Quantity } from '../core/index.ts';
 import { checkWritable, writeFileAtomic } from '../io/index.ts';
 import { mapChunks } from '../parallel/index.ts';
 import { covarianceOfMeans, emptyMoments, mergeMoments, standardErrors, type Moments } from './moments.ts';
 import { exactValues, neededDiagrams, type StatsSource } from './estimate.ts';
-import type { Quantity } from '../theory/index.ts';
 import type { ChunkTask } from './worker.ts';
 
 export interface StatsOptions {

@@ -3,7 +3,8 @@
  * resolved from its spec once per thread and kept; the chunk's random stream is
  * split(seed, chunk), so the result depends only on the task.
  */
-import { resolveLandscape, split } from '../landscapes/index.ts';
+import { resolveLandscape } from '../landscapes/index.ts';
+import { split } from '../core/index.ts';
 import { sampleChunk, type StatsSource } from './estimate.ts';
 import type { Moments } from './moments.ts';
 import { diagramsFromKeys } from './run.ts';

@@ -13,7 +13,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { diagrams, gd, sgd, describeSchedule, type Diagram, type Schedule } from '../diagrams/index.ts';
+import { diagrams, type Diagram } from '../diagrams/index.ts';
+import { gd, sgd, describeSchedule, type Schedule } from '../core/index.ts';
 import { predict, type StatsFile } from './index.ts';
 
 // ---- a seeded generator (mulberry32), so failures reproduce ----

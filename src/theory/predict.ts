@@ -4,9 +4,9 @@
  * rationals; the values are floats with standard errors propagated linearly (they enter linearly).
  * η is a scalar here; a tensor η would be contracted into the statistics along every edge.
  */
-import { InputError } from '../errors.ts';
-import { rationals, type Rational, type Schedule } from '../diagrams/index.ts';
-import { checkOrder, checkQuantity, seriesTerms, type Quantity } from './series.ts';
+import { checkQuantity, InputError, type Quantity, type Schedule } from '../core/index.ts';
+import { rationals, type Rational } from '../diagrams/index.ts';
+import { checkOrder, seriesTerms } from './series.ts';
 import { isDiagramStats, parseStats, type DiagramStats, type StatsFile } from './stats-file.ts';
 
 export interface PredictOptions {

@@ -4,9 +4,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { InputError } from '../errors.ts';
-import { diagram, diagrams, gd, rationals, sgd, type Rational, type Schedule } from '../diagrams/index.ts';
-import { coefficientMultiplier, MAX_ORDER, parseStats, predict, seriesTerms, type Quantity } from './index.ts';
+import { gd, InputError, type Quantity, type Schedule, sgd } from '../core/index.ts';
+import { diagram, diagrams, rationals, type Rational } from '../diagrams/index.ts';
+import { coefficientMultiplier, MAX_ORDER, parseStats, predict, seriesTerms } from './index.ts';
 
 const { rational, add, sub, mul, equals, toString } = rationals;
 const r = (n: bigint | number, d: bigint | number = 1) => rational(n, d);

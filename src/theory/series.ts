@@ -3,12 +3,10 @@
  *   c_d = (−1)^d / B^d · Σ_{D with d edges} uvalue(D) · L_S(D) / |Aut(D)|,
  * with the train loss also dividing by N and the gap the difference test − train.
  */
-import { InputError } from '../errors.ts';
-import { diagrams, embeddingCount, rationals, type Diagram, type Rational, type Schedule } from '../diagrams/index.ts';
+import { checkQuantity, InputError, type Quantity, type Schedule } from '../core/index.ts';
+import { diagrams, embeddingCount, rationals, type Diagram, type Rational } from '../diagrams/index.ts';
 
 const { rational, mul, sub, isZero, ZERO } = rationals;
-
-export type Quantity = 'test' | 'train' | 'gap';
 
 /**
  * Highest supported order. Order 6 runs in seconds; order 7 would enumerate ~200k train-loss
@@ -20,11 +18,6 @@ export interface SeriesTerm {
   readonly diagram: Diagram;
   /** Exact rational m with c_d = Σ m · uvalue(D) over this order's terms. */
   readonly multiplier: Rational;
-}
-
-export function checkQuantity(q: unknown, where: string): Quantity {
-  if (q !== 'test' && q !== 'train' && q !== 'gap') throw new InputError(`${where}: quantity must be 'test', 'train' or 'gap', got '${String(q)}'`);
-  return q;
 }
 
 export function checkOrder(order: unknown, where: string): number {

@@ -12,7 +12,7 @@
  *   stderr-based variances of those keys (its diagonal is their variance); keys outside it are
  *   taken as uncorrelated with everything, with variance stderr².
  */
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/index.ts';
 import { diagram } from '../diagrams/index.ts';
 
 export interface StatsFile {

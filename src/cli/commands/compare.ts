@@ -3,7 +3,7 @@
  * of the same schedule, for the test loss and the generalization gap at each η.
  */
 import type { Command } from 'commander';
-import { InputError } from '../../errors.ts';
+import { InputError } from '../../core/index.ts';
 import { compare, type CompareResult } from '../../sim/index.ts';
 import { MAX_ORDER } from '../../theory/index.ts';
 import { listOf, nonNegativeInt, oneOf, positiveInt, positiveNumber } from '../options.ts';

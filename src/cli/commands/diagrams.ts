@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../../errors.ts';
+import { InputError } from '../../core/index.ts';
 import { diagramSvg, diagrams, type Diagram } from '../../diagrams/index.ts';
 import { nonNegativeInt, oneOf } from '../options.ts';
 

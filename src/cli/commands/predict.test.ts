@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sgd } from '../../diagrams/index.ts';
+import { sgd } from '../../core/index.ts';
 import { predict } from '../../theory/index.ts';
 
 const bin = fileURLToPath(new URL('../../../bin/perturb.js', import.meta.url));

@@ -4,9 +4,9 @@
  */
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { InputError } from '../../errors.ts';
-import { describeSchedule, gd, rationals, sgd, type Schedule, type Shuffle } from '../../diagrams/index.ts';
-import { MAX_ORDER, parseStats, predict, type Quantity } from '../../theory/index.ts';
+import { describeSchedule, gd, InputError, type Quantity, type Schedule, sgd, type Shuffle } from '../../core/index.ts';
+import { rationals } from '../../diagrams/index.ts';
+import { MAX_ORDER, parseStats, predict } from '../../theory/index.ts';
 import { finiteNumber, listOf, nonNegativeInt, oneOf, positiveInt } from '../options.ts';
 
 interface PredictCliOptions {

@@ -4,10 +4,10 @@
  * `perturb predict` reads.
  */
 import type { Command } from 'commander';
-import { InputError } from '../../errors.ts';
+import { InputError, type Quantity } from '../../core/index.ts';
 import { resolveLandscape } from '../../landscapes/index.ts';
 import { estimateStats, type StatsResult } from '../../stats/index.ts';
-import { MAX_ORDER, type Quantity } from '../../theory/index.ts';
+import { MAX_ORDER } from '../../theory/index.ts';
 import { nonNegativeInt, oneOf, positiveInt } from '../options.ts';
 import { progressBar } from '../progress.ts';
 

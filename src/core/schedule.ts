@@ -2,7 +2,7 @@
  * @file Schedules (THEORY §1): which rows each of the T steps averages over. Plain data; the
  * embedding counts read only N, B, E, K = N/B and the shuffling, never the T batches one by one.
  */
-import { InputError } from '../errors.ts';
+import { InputError } from './errors.ts';
 
 export type Shuffle = 'fixed' | 'reshuffle';
 

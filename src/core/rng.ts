@@ -21,7 +21,7 @@
  *   kept for the next call, so draws come two per pair of uniforms.
  * - `int(n)`: uniform on {0, …, n−1} for n ≤ 2^53, unbiased (bit mask and rejection).
  */
-import { InputError } from '../errors.ts';
+import { InputError } from './errors.ts';
 
 /** A seed: a safe integer (negative ones are taken modulo 2^64) or a bigint. */
 export type Seed = number | bigint;

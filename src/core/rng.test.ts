@@ -1,7 +1,7 @@
 /** @file Claims about the seeded RNG: determinism, independent streams by path, and the distributions of uniform, normal and int. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { InputError } from '../errors.ts';
+import { InputError } from './errors.ts';
 import { rng, split } from './rng.ts';
 
 const draws = (f: () => number, n: number) => Array.from({ length: n }, f);

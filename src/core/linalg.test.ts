@@ -1,7 +1,7 @@
 /** @file Small dense linear algebra: Cholesky, inverse and Jacobi eigen-decomposition reproduce their matrices. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rng } from '../landscapes/index.ts';
+import { rng } from './rng.ts';
 import { cholesky, choleskyInverse, choleskySolve, symmetricEigen } from './linalg.ts';
 
 /** A random symmetric matrix; with `spd`, BᵀB + I (positive definite). */
