@@ -7,3 +7,13 @@ export { sgd, gd, describeSchedule, type Schedule, type Shuffle } from './schedu
 export { checkQuantity, QUANTITIES, type Quantity } from './quantity.ts';
 export { rng, split, type Rng, type Seed } from './rng.ts';
 export { cholesky, choleskySolve, choleskyInverse, symmetricEigen } from './linalg.ts';
+export { opt, optionError } from './errors.ts';
+export {
+  isPositiveInt, isNonNegativeInt, positiveInt, nonNegativeInt, intAtLeast, finiteNumber, positiveNumber, oneOf, distinctList,
+} from './checks.ts';
+export { schedule, asSchedule, SHUFFLES, SCHEDULE_KINDS, type ScheduleKind, type ScheduleOptions } from './schedule.ts';
+export {
+  emptyMoments, addObservation, mergeMoments, standardErrors, covarianceOfMeans, meanEstimate, tQuantile975, tTwoSided,
+  type Moments, type MeanEstimate,
+} from './moments.ts';
+export { formatNumber, formatExact, formatStderr, textTable, VALUE_DIGITS, EXACT_DIGITS, STDERR_DIGITS, type TableOptions } from './format.ts';

@@ -1,10 +1,17 @@
 /**
- * @file Schedules (THEORY §1): which rows each of the T steps averages over. Plain data; the
- * embedding counts read only N, B, E, K = N/B and the shuffling, never the T batches one by one.
+ * @file Schedules (docs/theory.md §1): which rows each of the T steps averages over. Plain data;
+ * the embedding counts read only N, B, E, K = N/B and the shuffling, never the T batches one by
+ * one. `schedule(options)` is the one rule, for every command and optimizer, that turns N, B, E,
+ * T and the shuffling into a schedule or refuses them — naming the option and what was expected.
  */
-import { InputError } from './errors.ts';
+import { oneOf, positiveInt } from './checks.ts';
+import { InputError, opt, optionError } from './errors.ts';
 
 export type Shuffle = 'fixed' | 'reshuffle';
+export const SHUFFLES: readonly Shuffle[] = Object.freeze(['fixed', 'reshuffle']);
+
+export type ScheduleKind = 'sgd' | 'gd';
+export const SCHEDULE_KINDS: readonly ScheduleKind[] = Object.freeze(['sgd', 'gd']);
 
 /**
  * SGD: E epochs of K = N/B batches of B rows, T = E·K steps. `fixed` cycles through the rows
@@ -15,28 +22,78 @@ export type Schedule =
   | { readonly kind: 'sgd'; readonly N: number; readonly B: number; readonly E: number; readonly shuffle: Shuffle; readonly K: number; readonly T: number }
   | { readonly kind: 'gd'; readonly N: number; readonly T: number; readonly B: number; readonly E: number; readonly K: 1; readonly shuffle: 'fixed' };
 
-function positiveInt(where: string, name: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) {
-    throw new InputError(`${where}: ${name} must be a positive integer, got ${String(v)}`);
-  }
-  return v;
+/** What a caller gives: the kind, N, and those of B, E, T and the shuffling it sets. */
+export interface ScheduleOptions {
+  kind: ScheduleKind;
+  N: number;
+  /** Batch size of SGD, dividing N (default 1). */
+  B?: number;
+  /** Epochs of SGD (default 1, or T·B/N when T is given). */
+  E?: number;
+  /** Steps: required for GD; for SGD a whole number of epochs, T = E·N/B. */
+  T?: number;
+  /** SGD's shuffling (default fixed). */
+  shuffle?: Shuffle;
 }
 
+const WHERE = 'schedule';
+
+/**
+ * The one rule. SGD: B divides N; give T, or E, or both when they agree (T = E·N/B), or
+ * neither (E = 1); T alone must be a whole number of epochs. GD: T is required; B, E and the
+ * shuffling belong to SGD and are refused.
+ */
+export function schedule(o: ScheduleOptions): Schedule {
+  const kind = oneOf(WHERE, 'kind', o.kind, SCHEDULE_KINDS);
+  const N = positiveInt(WHERE, 'N', o.N);
+  if (kind === 'gd') {
+    for (const opt of ['B', 'E', 'shuffle'] as const) {
+      if (o[opt] !== undefined) throw optionError(WHERE, opt, 'applies to the sgd schedule only (GD averages all N rows at every step)');
+    }
+    if (o.T === undefined) throw optionError(WHERE, 'T', 'is required for the gd schedule (the number of steps)');
+    return gd({ N, T: o.T });
+  }
+  const B = positiveInt(WHERE, 'B', o.B ?? 1);
+  if (N % B !== 0) throw optionError(WHERE, 'B', `must divide N (got N = ${N}, B = ${B}): an epoch is N/B batches of B rows`);
+  const K = N / B;
+  if (o.E !== undefined) positiveInt(WHERE, 'E', o.E);
+  if (o.T !== undefined) positiveInt(WHERE, 'T', o.T);
+  let E = o.E ?? 1;
+  if (o.T !== undefined) {
+    if (o.E !== undefined && o.E * K !== o.T) {
+      throw optionError(WHERE, 'T', `${o.T} and ${opt('E')} ${o.E} disagree: SGD runs T = E·N/B = ${o.E * K} steps (give one of them)`);
+    }
+    if (o.T % K !== 0) throw optionError(WHERE, 'T', `${o.T} is not a whole number of SGD epochs of N/B = ${K} steps (T = E·N/B)`);
+    E = o.T / K;
+  }
+  return sgd({ N, B, E, shuffle: o.shuffle ?? 'fixed' });
+}
+
+/** SGD with N rows, batches of B (default 1), E epochs (default 1) and the shuffling (default fixed). */
 export function sgd(opts: { N: number; B?: number; E?: number; shuffle?: Shuffle }): Schedule {
   const N = positiveInt('sgd', 'N', opts.N);
   const B = positiveInt('sgd', 'B', opts.B ?? 1);
   const E = positiveInt('sgd', 'E', opts.E ?? 1);
-  const shuffle = opts.shuffle ?? 'fixed';
-  if (shuffle !== 'fixed' && shuffle !== 'reshuffle') throw new InputError(`sgd: shuffle must be 'fixed' or 'reshuffle', got '${String(shuffle)}'`);
-  if (N % B !== 0) throw new InputError(`sgd: B must divide N (got N = ${N}, B = ${B})`);
+  const shuffle = oneOf('sgd', 'shuffle', opts.shuffle ?? 'fixed', SHUFFLES);
+  if (N % B !== 0) throw optionError('sgd', 'B', `must divide N (got N = ${N}, B = ${B}): an epoch is N/B batches of B rows`);
   const K = N / B;
   return Object.freeze({ kind: 'sgd', N, B, E, shuffle, K, T: E * K });
 }
 
+/** GD with N rows for T steps. */
 export function gd(opts: { N: number; T: number }): Schedule {
   const N = positiveInt('gd', 'N', opts.N);
   const T = positiveInt('gd', 'T', opts.T);
   return Object.freeze({ kind: 'gd', N, T, B: N, E: T, K: 1, shuffle: 'fixed' });
+}
+
+/** `s` checked and re-derived (K, T, the frozen form): a schedule from anywhere, e.g. parsed JSON. */
+export function asSchedule(s: unknown, where = 'schedule'): Schedule {
+  if (typeof s !== 'object' || s === null) throw new InputError(`${where}: expected a schedule object { kind: 'sgd' | 'gd', N, … }, got ${s === null ? 'null' : typeof s}`);
+  const o = s as Record<string, unknown>;
+  if (o.kind === 'gd') return gd({ N: o.N as number, T: o.T as number });
+  if (o.kind === 'sgd') return sgd({ N: o.N as number, B: o.B as number, E: o.E as number, shuffle: o.shuffle as Shuffle });
+  throw optionError(where, 'kind', `must be 'sgd' or 'gd', got ${String(o.kind)}`);
 }
 
 /** One line naming the schedule, e.g. `SGD N=1000 B=32 E=5 fixed (T=155)`. */

@@ -7,7 +7,7 @@ import { automorphismCount } from './automorphisms.ts';
 import { canonicalLabeling, relabel } from './canonical.ts';
 import { formatKey, parseKey } from './key.ts';
 import { isIrreducible, labelOf } from './label.ts';
-import { partsOf, validateStructure, type Structure } from './structure.ts';
+import { childrenOf, partsOf, validateStructure, type Structure } from './structure.ts';
 
 /**
  * A diagram in canonical labeling: node 0 is the root, every parent has a smaller number than
@@ -24,6 +24,8 @@ export interface Diagram {
   readonly parts: readonly (readonly number[])[];
   /** Edges as [parent, child], sorted. */
   readonly edges: readonly (readonly [number, number])[];
+  /** children[v]: the children of node v, ascending. */
+  readonly children: readonly (readonly number[])[];
   /** |Aut(D)|: node permutations preserving the parent map and the partition. */
   readonly aut: number;
   /** Short tensor-notation label, or '' when there is no short one. */
@@ -50,6 +52,7 @@ export function diagramOf(s: Structure, where = 'diagram'): Diagram {
     part: Object.freeze([...c.part]),
     parts: Object.freeze(parts.map((p) => Object.freeze(p))),
     edges: Object.freeze(c.parent.slice(1).map((p, i) => Object.freeze([p, i + 1] as const))),
+    children: Object.freeze(childrenOf(c.parent).map((ch) => Object.freeze(ch))),
     aut: automorphismCount(c),
     label: labelOf(c),
     irreducible: isIrreducible(c),

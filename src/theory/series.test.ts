@@ -132,10 +132,10 @@ test('predict: a missing key stops with the list of all missing keys (zero-multi
 test('predict: bad input is named — order, quantity, eta, stats fields, duplicate keys', () => {
   const stats = { values: { '()(0)': 1 } };
   const cases: Array<[() => unknown, RegExp]> = [
-    [() => predict({ stats, schedule: s1, order: MAX_ORDER + 1, quantity: 'test' }), /order must be an integer from 0 to 6, got 7/],
-    [() => predict({ stats, schedule: s1, order: -1, quantity: 'test' }), /order must be an integer/],
-    [() => predict({ stats, schedule: s1, order: 1.5, quantity: 'test' }), /order must be an integer/],
-    [() => predict({ stats, schedule: s1, order: 0, quantity: 'loss' as never }), /quantity must be 'test', 'train' or 'gap'/],
+    [() => predict({ stats, schedule: s1, order: MAX_ORDER + 1, quantity: 'test' }), /`order` must be an integer from 0 to 6, got 7/],
+    [() => predict({ stats, schedule: s1, order: -1, quantity: 'test' }), /`order` must be an integer/],
+    [() => predict({ stats, schedule: s1, order: 1.5, quantity: 'test' }), /`order` must be an integer/],
+    [() => predict({ stats, schedule: s1, order: 0, quantity: 'loss' as never }), /`quantity` must be 'test', 'train' or 'gap'/],
     [() => predict({ stats, schedule: s1, order: 0, quantity: 'test', eta: [NaN] }), /eta\[0\] must be a finite number/],
     [() => parseStats({}), /expected an object with a "values" object/],
     [() => parseStats({ values: { '(01)(0-1)': 'x' } }), /values\["\(01\)\(0-1\)"\] must be a finite number/],

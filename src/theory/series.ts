@@ -3,7 +3,7 @@
  *   c_d = (−1)^d / B^d · Σ_{D with d edges} uvalue(D) · L_S(D) / |Aut(D)|,
  * with the train loss also dividing by N and the gap the difference test − train.
  */
-import { checkQuantity, InputError, type Quantity, type Schedule } from '../core/index.ts';
+import { checkQuantity, optionError, type Quantity, type Schedule } from '../core/index.ts';
 import { diagrams, embeddingCount, rationals, type Diagram, type Rational } from '../diagrams/index.ts';
 
 const { rational, mul, sub, isZero, ZERO } = rationals;
@@ -22,7 +22,7 @@ export interface SeriesTerm {
 
 export function checkOrder(order: unknown, where: string): number {
   if (typeof order !== 'number' || !Number.isInteger(order) || order < 0 || order > MAX_ORDER) {
-    throw new InputError(`${where}: order must be an integer from 0 to ${MAX_ORDER}, got ${String(order)}`);
+    throw optionError(where, 'order', `must be an integer from 0 to ${MAX_ORDER}, got ${String(order)}`);
   }
   return order;
 }
@@ -46,11 +46,22 @@ export function seriesTerms(schedule: Schedule, order: number, quantity: Quantit
   checkOrder(order, 'seriesTerms');
   checkQuantity(quantity, 'seriesTerms');
   const out: SeriesTerm[] = [];
-  for (let k = 0; k <= order; k++) {
-    for (const d of diagrams(k, quantity === 'test' ? 'test' : 'train')) {
-      const m = coefficientMultiplier(d, schedule, quantity);
-      if (!isZero(m)) out.push({ diagram: d, multiplier: m });
-    }
+  for (const d of neededDiagrams(order, quantity)) {
+    const m = coefficientMultiplier(d, schedule, quantity);
+    if (!isZero(m)) out.push({ diagram: d, multiplier: m });
   }
+  return out;
+}
+
+/**
+ * The diagrams whose values a prediction of `quantity` to `order` may need, by order then key:
+ * the test loss's root is alone in its part (docs/theory.md §2); train and gap use them all.
+ * Which of them a given schedule embeds is `seriesTerms`'s business; statistics measure them all.
+ */
+export function neededDiagrams(order: number, quantity: Quantity): Diagram[] {
+  checkOrder(order, 'neededDiagrams');
+  checkQuantity(quantity, 'neededDiagrams');
+  const out: Diagram[] = [];
+  for (let k = 0; k <= order; k++) out.push(...diagrams(k, quantity === 'test' ? 'test' : 'train'));
   return out;
 }

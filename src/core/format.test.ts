@@ -1,0 +1,19 @@
+/** @file Number formats and text tables: what the CLI's tables are made of. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { formatExact, formatNumber, formatStderr, textTable } from './format.ts';
+
+test('numbers keep their significant digits and drop trailing zeros; null is a dash', () => {
+  assert.equal(formatNumber(0.5402340123), '0.540234');
+  assert.equal(formatExact(Math.SQRT1_2), '0.707106781187');
+  assert.equal(formatStderr(0.000123456), '0.00012');
+  assert.equal(formatNumber(2.5), '2.5');
+  assert.equal(formatNumber(null), '–');
+  assert.equal(formatNumber(Number.NaN), 'NaN');
+});
+
+test('tables align columns by code points: left columns padded right, the others padded left', () => {
+  const t = textTable([['η', 'value'], ['0.05', '1.5'], ['0.1', '12']], { left: 1, indent: '  ' });
+  assert.equal(t, '  η     value\n  0.05    1.5\n  0.1      12\n');
+  assert.equal(textTable([['a', 'bb'], ['ccc', 'd']]), 'a    bb\nccc  d\n');
+});

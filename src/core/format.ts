@@ -1,0 +1,49 @@
+/**
+ * @file Numbers and tables as text, the same way everywhere: three precisions with a meaning
+ * each — an estimate or a measurement (6 significant digits), an exact value (12), a standard
+ * error (2) — and one plain-text table.
+ */
+
+/** Significant digits of a measured or estimated value (beyond them the noise speaks). */
+export const VALUE_DIGITS = 6;
+/** Significant digits of an exact value (closed forms, exact modes, series coefficients). */
+export const EXACT_DIGITS = 12;
+/** Significant digits of a standard error. */
+export const STDERR_DIGITS = 2;
+
+/** `x` to `digits` significant digits, without trailing zeros; null as an en dash. */
+export function formatNumber(x: number | null | undefined, digits = VALUE_DIGITS): string {
+  if (x === null || x === undefined) return '–';
+  if (!Number.isFinite(x)) return String(x);
+  return String(Number(x.toPrecision(digits)));
+}
+
+export const formatExact = (x: number | null | undefined): string => formatNumber(x, EXACT_DIGITS);
+export const formatStderr = (x: number | null | undefined): string => formatNumber(x, STDERR_DIGITS);
+
+export interface TableOptions {
+  /** Columns aligned left (default: every column); the others are aligned right. */
+  left?: number;
+  /** Put before every line (default none). */
+  indent?: string;
+}
+
+/**
+ * Rows of cells as aligned text, one line each, widths counted in code points (θ, η and ±
+ * count one). The first row is usually the header.
+ */
+export function textTable(rows: readonly (readonly string[])[], o: TableOptions = {}): string {
+  if (rows.length === 0) return '';
+  const width = (s: string) => [...s].length;
+  const cols = Math.max(...rows.map((r) => r.length));
+  const w = Array.from({ length: cols }, (_, j) => Math.max(...rows.map((r) => width(r[j] ?? ''))));
+  const left = o.left ?? cols;
+  const line = (r: readonly string[]) =>
+    (o.indent ?? '') +
+    w.map((wj, j) => {
+      const c = r[j] ?? '';
+      const pad = ' '.repeat(wj - width(c));
+      return j < left ? c + pad : pad + c;
+    }).join('  ').trimEnd();
+  return rows.map(line).join('\n') + '\n';
+}
