@@ -1,97 +1,132 @@
 /**
- * @file Chunked work over worker threads, with results delivered in chunk order.
+ * @file Chunked work, results in chunk order, on any executor; and resumable runs over it.
  *
- * Long computations (statistics, simulations) are cut into chunks, each seeded by its index,
- * so the result cannot depend on how many threads ran them: workers finish in any order, and
- * `mapChunks` hands results back in index order, which is also the order they are summed and
- * checkpointed in. A worker module default-exports `async (task) => result`; with `workers: 0`
- * the same function runs in this thread (no start-up cost; used by tests and small runs).
+ * Long computations (statistics, simulations) are cut into chunks, each seeded by its index, so
+ * the result cannot depend on where or how many at a time they ran: chunks finish in any order,
+ * and an executor hands results back in index order, which is also the order they are summed
+ * and checkpointed in. A *job* is one handler module over many plain-JSON tasks, with a context
+ * that every task shares (sent once per worker, not once per task). Executors: in this thread
+ * (no start-up cost: tests, small runs) and worker threads; the job queue plugs in here too.
  */
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
-export interface MapChunksOptions<T> {
-  /** A module whose default export is `async (task: T) => R`. */
-  worker: URL;
-  tasks: readonly T[];
-  /** Worker threads; 0 runs in this thread. Default: all cores. */
-  workers?: number;
-  /** Called after each result is delivered, with the count delivered so far. */
-  onProgress?: (done: number, total: number) => void;
+export { checkpointed, removeCheckpoint, type CheckpointedRun, type CheckpointedResult } from './checkpoint.ts';
+
+/**
+ * A job. The handler module's default export is `(task: T, context: C) => R | Promise<R>`;
+ * tasks and context are plain data (structured-cloneable: JSON values and typed arrays), so
+ * they can travel to another thread or machine.
+ */
+export interface Job<C, T> {
+  handler: URL;
+  context: C;
+  /** The tasks in order; iterated lazily, so a billion trials are never planned at once. */
+  tasks: Iterable<T>;
+  /** How many tasks `tasks` yields. */
+  count: number;
+}
+
+/** Runs jobs and yields `[index, result]` in task order. */
+export interface Executor {
+  /** For messages and provenance, e.g. `2 worker threads`. */
+  readonly description: string;
+  run<C, T, R>(job: Job<C, T>): AsyncGenerator<[number, R]>;
 }
 
 export function defaultWorkers(): number {
   return availableParallelism();
 }
 
-/**
- * The worker's execArgv: TypeScript sources need tsx's loader in each thread. Resolved to an
- * absolute URL so it works from any working directory.
- */
-function workerExecArgv(file: string): string[] {
-  if (!file.endsWith('.ts')) return [];
-  return ['--import', import.meta.resolve('tsx')];
+type Handler<C, T, R> = (task: T, context: C) => R | Promise<R>;
+
+/** Every task in this thread, one after another. */
+export function inThread(): Executor {
+  return {
+    description: 'this thread',
+    async *run<C, T, R>(job: Job<C, T>): AsyncGenerator<[number, R]> {
+      const mod = (await import(job.handler.href)) as { default: Handler<C, T, R> };
+      let i = 0;
+      for (const task of job.tasks) yield [i++, await mod.default(task, job.context)];
+    },
+  };
 }
 
-/** Run every task and yield `[index, result]` in index order. */
-export async function* mapChunks<T, R>(opts: MapChunksOptions<T>): AsyncGenerator<[number, R]> {
-  const { tasks } = opts;
-  const workers = opts.workers ?? defaultWorkers();
-  const total = tasks.length;
-  if (workers <= 0) {
-    const mod = (await import(opts.worker.href)) as { default: (t: T) => Promise<R> | R };
-    for (let i = 0; i < total; i++) {
-      const r = await mod.default(tasks[i]!);
-      opts.onProgress?.(i + 1, total);
-      yield [i, r];
-    }
-    return;
-  }
-  const { Piscina } = await import('piscina');
-  const filename = fileURLToPath(opts.worker);
-  const pool = new Piscina({ filename, minThreads: workers, maxThreads: workers, execArgv: workerExecArgv(filename), idleTimeout: 1000 });
-  try {
-    // Keep at most a few tasks in flight per worker; deliver in order from a buffer.
-    const inFlight = new Map<number, Promise<R>>();
-    const done = new Map<number, R>();
-    let next = 0, delivered = 0;
-    const window = workers * 2;
-    let failure: unknown = null;
-    const launch = () => {
-      // at most `window` results not yet delivered, so a slow chunk cannot make memory grow
-      while (next < total && next - delivered < window) {
-        const i = next++;
-        const p = pool.run(tasks[i]) as Promise<R>;
-        inFlight.set(i, p);
-        p.then(
-          (r) => {
-            inFlight.delete(i);
-            done.set(i, r);
-          },
-          (e) => {
-            inFlight.delete(i);
-            failure ??= e;
-          },
-        );
-      }
-    };
-    launch();
-    while (delivered < total) {
-      if (failure) throw failure;
-      if (done.has(delivered)) {
-        const r = done.get(delivered)!;
-        done.delete(delivered);
-        delivered++;
-        opts.onProgress?.(delivered, total);
-        yield [delivered - 1, r];
+/** The thread entry that piscina loads: it registers the TypeScript loader and imports the job's handler, once per thread. */
+const THREAD_ENTRY = new URL('./thread.mjs', import.meta.url);
+
+/** Tasks over `threads` worker threads (piscina), at most two in flight per thread. */
+export function workerThreads(threads = defaultWorkers()): Executor {
+  return {
+    description: `${threads} worker thread${threads === 1 ? '' : 's'}`,
+    async *run<C, T, R>(job: Job<C, T>): AsyncGenerator<[number, R]> {
+      const { Piscina } = await import('piscina');
+      const filename = fileURLToPath(THREAD_ENTRY);
+      const pool = new Piscina({
+        filename, minThreads: threads, maxThreads: threads, idleTimeout: 1000,
+        workerData: { handler: job.handler.href, context: job.context },
+      });
+      const it = job.tasks[Symbol.iterator]();
+      const done = new Map<number, R>();
+      let next = 0, delivered = 0, exhausted = false;
+      let failure: { error: unknown } | null = null;
+      let wake: (() => void) | null = null;
+      const settle = () => {
+        wake?.();
+        wake = null;
+      };
+      // At most `window` results not yet delivered, so a slow chunk cannot make memory grow.
+      const window = threads * 2;
+      const launch = () => {
+        while (!exhausted && !failure && next - delivered < window) {
+          const r = it.next();
+          if (r.done) {
+            exhausted = true;
+            break;
+          }
+          const i = next++;
+          (pool.run(r.value) as Promise<R>).then(
+            (v) => {
+              done.set(i, v);
+              settle();
+            },
+            (e: unknown) => {
+              failure ??= { error: e };
+              settle();
+            },
+          );
+        }
+      };
+      try {
         launch();
-        continue;
+        while (!(exhausted && delivered === next)) {
+          if (failure) throw (failure as { error: unknown }).error;
+          if (done.has(delivered)) {
+            const v = done.get(delivered)!;
+            done.delete(delivered);
+            yield [delivered++, v];
+            launch();
+            continue;
+          }
+          await new Promise<void>((resolve) => (wake = resolve));
+        }
+      } finally {
+        await pool.destroy();
       }
-      // wait for any in-flight task to settle
-      await Promise.race([...inFlight.values()].map((p) => p.then(() => undefined, () => undefined)));
-      if (failure) throw failure;
-    }
-  } finally {
-    await pool.destroy();
-  }
+    },
+  };
+}
+
+/** `workers` threads, or this thread for 0 (default: all cores). */
+export function executorFor(workers?: number): Executor {
+  return workers === 0 ? inThread() : workerThreads(workers ?? defaultWorkers());
+}
+
+/** A job's tasks from a function of the index: `count` of them, made one at a time. */
+export function indexed<T>(count: number, task: (i: number) => T): Iterable<T> {
+  return {
+    *[Symbol.iterator]() {
+      for (let i = 0; i < count; i++) yield task(i);
+    },
+  };
 }
