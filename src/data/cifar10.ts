@@ -27,7 +27,7 @@ export interface Cifar10Options {
 
 const HOW_TO_GET =
   `Get it from ${CIFAR10_URL} (the binary version), unpack it (tar xzf cifar-10-binary.tar.gz, which makes ` +
-  `${CIFAR10_SUBDIR}/), and pass that directory or its parent with --cifar10 DIR or the environment variable PERTURB_CIFAR10.`;
+  `${CIFAR10_SUBDIR}/), and pass that directory or its parent as \`cifar10\` DIR or in the environment variable PERTURB_CIFAR10.`;
 
 async function isFile(path: string): Promise<boolean> {
   try {
@@ -45,7 +45,7 @@ async function isFile(path: string): Promise<boolean> {
 export async function resolveCifar10Dir(dir?: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   const given = dir ?? (env['PERTURB_CIFAR10'] || undefined);
   if (given === undefined || given === '') {
-    throw new InputError(`CIFAR-10 was not found: no directory was given (neither --cifar10 DIR nor PERTURB_CIFAR10 is set). ${HOW_TO_GET}`);
+    throw new InputError(`CIFAR-10 was not found: no directory was given (neither \`cifar10\` DIR nor PERTURB_CIFAR10 is set). ${HOW_TO_GET}`);
   }
   const tried = [resolve(given), resolve(given, CIFAR10_SUBDIR)];
   for (const candidate of tried) {

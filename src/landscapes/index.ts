@@ -22,3 +22,4 @@ export { summarizeLandscape, populationGradient, type LandscapeSummary, type Sum
 // The vocabulary a landscape's loss is written in (ops, compile, Program, Tensor), so that a
 // user module needs nothing but `import { defineLandscape, add, … } from 'perturb'`.
 export * from '../engine/index.ts';
+export { landscapeRef, resolveRef, provideLandscape, referenced, type LandscapeRef } from './ref.ts';

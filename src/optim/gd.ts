@@ -2,13 +2,13 @@
  * @file GD (THEORY §1): every step averages the gradient over all N training rows (B = N),
  * θ ← θ − η·(1/N)Σ_n ∇l_{x_n}(θ), for T steps.
  */
-import type { Rng } from '../core/index.ts';
-import { checkEta, checkPositiveInt, checkProblem, descend, type Optimizer, type OptState } from './optimizer.ts';
+import type { Rng, Schedule } from '../core/index.ts';
+import { checkEta, checkProblem, checkSchedule, descend, type Optimizer, type OptState } from './optimizer.ts';
 
 export interface GdOptions {
   eta: number;
-  N: number;
-  T: number;
+  /** A gd schedule (core's `gd({ N, T })`). */
+  schedule: Schedule;
 }
 
 export interface GdState extends OptState {
@@ -17,8 +17,7 @@ export interface GdState extends OptState {
 
 export function gd(o: GdOptions): Optimizer<GdState> {
   const eta = checkEta('gd', o.eta);
-  const N = checkPositiveInt('gd', 'N', o.N);
-  const T = checkPositiveInt('gd', 'T', o.T);
+  const { N, T } = checkSchedule('gd', o.schedule, 'gd');
   return {
     name: 'gd',
     eta,

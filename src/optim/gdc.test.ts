@@ -9,7 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveLandscape, type Landscape } from '../landscapes/index.ts';
-import { rng } from '../core/index.ts';
+import { rng, gd as gdSchedule, sgd as sgdSchedule } from '../core/index.ts';
 import { gd, gdc, gdcCoefficient, gdcObjective, problem, runOptimizer, sgd, type Optimizer } from './index.ts';
 
 const POLY = new URL('./fixtures/polynomial.ts', import.meta.url).pathname;
@@ -41,7 +41,7 @@ test('gdc: the update direction is ∇(l̂ + η(N−1)/(4N)·Ĉ), Ĉ = (1/(N−1
 });
 
 test('gdc refuses N = 1 (no unbiased Ĉ from one point)', () => {
-  assert.throws(() => gdc({ eta: 0.1, N: 1, T: 3 }), /gdc: the unbiased Ĉ needs N ≥ 2 training points, got N = 1/);
+  assert.throws(() => gdc({ eta: 0.1, schedule: gdSchedule({ N: 1, T: 3 }) }), /gdc: the unbiased Ĉ needs N ≥ 2 training points, got N = 1/);
 });
 
 /** E[l(θ_T)] exactly: every training set (an N-tuple of atoms) weighted by its probability. */
@@ -88,14 +88,14 @@ test('GDC matches one-epoch batch-1 SGD to order η² exactly; GD is off by (N�
     // q(η) = (E_X − E_SGD)/η² = c₂ + c₃η + c₄η² + …; Richardson twice:
     // r(η) = 2q(η/2) − q(η) = c₂ − c₄η²/2 + O(η³), then (4r(η/2) − r(η))/3 = c₂ + O(η³)
     const q = (eta: number, make: (eta: number) => Optimizer) =>
-      (expectedTestLoss(land, N, () => make(eta)) - expectedTestLoss(land, N, () => sgd({ eta, N }) as Optimizer)) / eta ** 2;
+      (expectedTestLoss(land, N, () => make(eta)) - expectedTestLoss(land, N, () => sgd({ eta, schedule: sgdSchedule({ N }) }) as Optimizer)) / eta ** 2;
     const c2 = (make: (eta: number) => Optimizer, eta: number) => {
       const [q1, q2, q4] = [q(eta, make), q(eta / 2, make), q(eta / 4, make)];
       const r1 = 2 * q2 - q1, r2 = 2 * q4 - q2;
       return (4 * r2 - r1) / 3;
     };
-    const gdMake = (eta: number) => gd({ eta, N, T: N }) as Optimizer;
-    const gdcMake = (eta: number) => gdc({ eta, N, T: N }) as Optimizer;
+    const gdMake = (eta: number) => gd({ eta, schedule: gdSchedule({ N, T: N }) }) as Optimizer;
+    const gdcMake = (eta: number) => gdc({ eta, schedule: gdSchedule({ N, T: N }) }) as Optimizer;
     const eta = 1e-3; // truncation O(η³) falls 8× per halving down to round-off ≈ 1e-8 here
     const cGd = c2(gdMake, eta), cGdc = c2(gdcMake, eta);
     console.log(`  seed ${seed}, N = ${N}: (N−1)/4·G·∇trC = ${want.toPrecision(8)}; η² coefficient of GD − SGD ${cGd.toPrecision(8)}, of GDC − SGD ${cGdc.toExponential(2)}`);

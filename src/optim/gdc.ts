@@ -15,13 +15,13 @@
  * cancels it, so to order η² GDC's expected test loss equals that SGD's (checked exactly in
  * gdc.test.ts by enumerating every training set of a finite distribution).
  */
-import { InputError, type Rng } from '../core/index.ts';
-import { checkEta, checkPositiveInt, checkProblem, descend, type Optimizer, type OptState, type Problem } from './optimizer.ts';
+import { InputError, type Rng, type Schedule } from '../core/index.ts';
+import { checkEta, checkProblem, checkSchedule, descend, type Optimizer, type OptState, type Problem } from './optimizer.ts';
 
 export interface GdcOptions {
   eta: number;
-  N: number;
-  T: number;
+  /** A gd schedule (core's `gd({ N, T })`): GDC descends on all N rows at every step. */
+  schedule: Schedule;
 }
 
 export interface GdcState extends OptState {
@@ -78,8 +78,7 @@ export function gdcObjective(
 
 export function gdc(o: GdcOptions): Optimizer<GdcState> {
   const eta = checkEta('gdc', o.eta);
-  const N = checkPositiveInt('gdc', 'N', o.N);
-  const T = checkPositiveInt('gdc', 'T', o.T);
+  const { N, T } = checkSchedule('gdc', o.schedule, 'gd');
   if (N < 2) throw new InputError(`gdc: the unbiased Ĉ needs N ≥ 2 training points, got N = ${N}`);
   return {
     name: 'gdc',

@@ -1,8 +1,10 @@
 /**
  * @file `optimizer(name, settings)`: one optimizer by name from the settings a simulation
- * shares among all of them (N, B, E, shuffle, T, SDE options).
+ * shares among all of them — one schedule, and the SDE options. SGD runs the schedule itself;
+ * GD, GDC and STIC run its T steps on all N rows (a gd schedule); SDE runs its T steps with the
+ * noise of SGD batches of `sdeB` rows.
  */
-import { InputError, type Shuffle } from '../core/index.ts';
+import { gd as gdSchedule, oneOf, type Schedule } from '../core/index.ts';
 import { gd } from './gd.ts';
 import { gdc } from './gdc.ts';
 import { OPTIMIZER_NAMES, type Optimizer, type OptimizerName } from './optimizer.ts';
@@ -12,12 +14,10 @@ import { stic } from './stic.ts';
 
 export interface OptimizerSettings {
   eta: number;
-  N: number;
-  /** Steps (gd, gdc, sde, stic); sgd runs E·N/B and ignores it. */
-  T: number;
-  B?: number;
-  E?: number;
-  shuffle?: Shuffle;
+  /** The run's schedule: an sgd schedule for sgd; the others take its N and T. */
+  schedule: Schedule;
+  /** SDE: the batch size whose noise it matches (default: the schedule's B for sgd, else 1). */
+  sdeB?: number;
   sdeSubsteps?: number;
   sdeSamples?: number;
   sdeNoise?: SdeNoise;
@@ -25,18 +25,20 @@ export interface OptimizerSettings {
 }
 
 export function optimizer(name: OptimizerName, s: OptimizerSettings): Optimizer {
-  switch (name) {
+  const steps = () => gdSchedule({ N: s.schedule.N, T: s.schedule.T });
+  switch (oneOf('optimizer', 'name', name, OPTIMIZER_NAMES)) {
     case 'sgd':
-      return sgd({ eta: s.eta, N: s.N, B: s.B, E: s.E, shuffle: s.shuffle }) as Optimizer;
+      return sgd({ eta: s.eta, schedule: s.schedule }) as Optimizer;
     case 'gd':
-      return gd({ eta: s.eta, N: s.N, T: s.T }) as Optimizer;
+      return gd({ eta: s.eta, schedule: steps() }) as Optimizer;
     case 'gdc':
-      return gdc({ eta: s.eta, N: s.N, T: s.T }) as Optimizer;
+      return gdc({ eta: s.eta, schedule: steps() }) as Optimizer;
     case 'sde':
-      return sde({ eta: s.eta, T: s.T, B: s.B, substeps: s.sdeSubsteps, samples: s.sdeSamples, noise: s.sdeNoise }) as Optimizer;
+      return sde({
+        eta: s.eta, T: s.schedule.T, B: s.sdeB ?? (s.schedule.kind === 'sgd' ? s.schedule.B : 1),
+        substeps: s.sdeSubsteps, samples: s.sdeSamples, noise: s.sdeNoise,
+      }) as Optimizer;
     case 'stic':
-      return stic({ eta: s.eta, N: s.N, T: s.T, ...(s.hyperparameters ? { hyperparameters: s.hyperparameters } : {}) }) as Optimizer;
-    default:
-      throw new InputError(`optimizer: unknown optimizer '${String(name)}', expected one of ${OPTIMIZER_NAMES.join(', ')}`);
+      return stic({ eta: s.eta, schedule: steps(), ...(s.hyperparameters ? { hyperparameters: s.hyperparameters } : {}) }) as Optimizer;
   }
 }

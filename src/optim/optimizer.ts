@@ -10,7 +10,7 @@
  * direction before it is subtracted; the updates are written as θ −= η·d to keep that one place.
  */
 import type { Batch, Program, Sample } from '../engine/index.ts';
-import { InputError, type Rng } from '../core/index.ts';
+import { asSchedule, describeSchedule, InputError, optionError, positiveNumber, type Rng, type Schedule, type ScheduleKind } from '../core/index.ts';
 import type { Landscape } from '../landscapes/index.ts';
 
 export type OptimizerName = 'sgd' | 'gd' | 'gdc' | 'sde' | 'stic';
@@ -65,18 +65,14 @@ export function runOptimizer<S extends OptState>(opt: Optimizer<S>, p: Problem, 
 // ---------------------------------------------------------------------------------------------
 // Shared pieces.
 
-export function checkEta(where: string, eta: unknown): number {
-  if (typeof eta !== 'number' || !Number.isFinite(eta) || !(eta > 0)) {
-    throw new InputError(`${where}: eta must be a positive finite number, got ${String(eta)}`);
-  }
-  return eta;
-}
+export const checkEta = (where: string, eta: unknown): number => positiveNumber(where, 'eta', eta);
 
-export function checkPositiveInt(where: string, name: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) {
-    throw new InputError(`${where}: ${name} must be a positive integer, got ${String(v)}`);
-  }
-  return v;
+/** The schedule an optimizer was handed, checked (re-derived by core's one rule) and of the kind it runs. */
+export function checkSchedule(where: string, s: unknown, kind: ScheduleKind): Schedule {
+  if (s === undefined) throw optionError(where, 'schedule', `is required (a ${kind} schedule from core's schedule())`);
+  const out = asSchedule(s, `${where}: schedule`);
+  if (out.kind !== kind) throw optionError(where, 'schedule', `must be a ${kind} schedule, got ${describeSchedule(out)}`);
+  return out;
 }
 
 /** The training set must have the N rows the optimizer was made for. */

@@ -22,9 +22,9 @@
  * exactly η²C/(kB) per substep (ḡ and ξ are uncorrelated: E[z] = 0). Needs kM > B.
  */
 import type { Batch } from '../engine/index.ts';
-import { InputError, type Rng } from '../core/index.ts';
+import { intAtLeast, positiveInt, InputError, type Rng } from '../core/index.ts';
 import type { Landscape } from '../landscapes/index.ts';
-import { checkEta, checkPositiveInt, type Optimizer, type OptState, type Problem } from './optimizer.ts';
+import { checkEta, type Optimizer, type OptState, type Problem } from './optimizer.ts';
 
 /** Exact noise is used for landscapes with at most this many atoms (one gradient per atom per substep). */
 export const SDE_MAX_ATOMS = 4096;
@@ -81,11 +81,10 @@ function atomsOf(landscape: Landscape) {
 
 export function sde(o: SdeOptions): Optimizer<SdeState> {
   const eta = checkEta('sde', o.eta);
-  const T = checkPositiveInt('sde', 'T', o.T);
-  const B = checkPositiveInt('sde', 'B', o.B ?? 1);
-  const k = checkPositiveInt('sde', 'substeps', o.substeps ?? 16);
-  const M = o.samples ?? 32;
-  if (!Number.isSafeInteger(M) || M < 2) throw new InputError(`sde: samples must be an integer ≥ 2 (a covariance needs two), got ${M}`);
+  const T = positiveInt('sde', 'T', o.T);
+  const B = positiveInt('sde', 'B', o.B ?? 1);
+  const k = positiveInt('sde', 'substeps', o.substeps ?? 16);
+  const M = intAtLeast('sde', 'samples', o.samples ?? 32, 2, 'a covariance needs two');
   const noise = o.noise ?? 'auto';
   if (noise !== 'auto' && noise !== 'exact' && noise !== 'estimated') throw new InputError(`sde: noise must be 'auto', 'exact' or 'estimated', got '${String(noise)}'`);
   const h = eta / k; // drift step

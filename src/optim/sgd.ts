@@ -5,17 +5,13 @@
  * (cycling); `reshuffle`: every π_e is uniform and independent, drawn from the run's rng at the
  * start of the epoch (Fisher–Yates from the identity).
  */
-import { InputError, type Rng, type Shuffle } from '../core/index.ts';
-import { checkEta, checkPositiveInt, checkProblem, descend, meanGradient, type Optimizer, type OptState } from './optimizer.ts';
+import type { Rng, Schedule } from '../core/index.ts';
+import { checkEta, checkProblem, checkSchedule, descend, meanGradient, type Optimizer, type OptState } from './optimizer.ts';
 
 export interface SgdOptions {
   eta: number;
-  N: number;
-  /** Batch size, dividing N (default 1). */
-  B?: number;
-  /** Epochs (default 1). */
-  E?: number;
-  shuffle?: Shuffle;
+  /** An sgd schedule (core's `schedule({ kind: 'sgd', … })` or `sgd(…)`): N, B, E, shuffling. */
+  schedule: Schedule;
 }
 
 export interface SgdState extends OptState {
@@ -39,17 +35,11 @@ export function randomPermutation(out: Int32Array, rng: Rng): Int32Array {
 
 export function sgd(o: SgdOptions): Optimizer<SgdState> {
   const eta = checkEta('sgd', o.eta);
-  const N = checkPositiveInt('sgd', 'N', o.N);
-  const B = checkPositiveInt('sgd', 'B', o.B ?? 1);
-  const E = checkPositiveInt('sgd', 'E', o.E ?? 1);
-  const shuffle = o.shuffle ?? 'fixed';
-  if (shuffle !== 'fixed' && shuffle !== 'reshuffle') throw new InputError(`sgd: shuffle must be 'fixed' or 'reshuffle', got '${String(shuffle)}'`);
-  if (N % B !== 0) throw new InputError(`sgd: B must divide N (got N = ${N}, B = ${B})`);
-  const K = N / B;
+  const { N, B, E, K, T, shuffle } = checkSchedule('sgd', o.schedule, 'sgd');
   return {
     name: 'sgd',
     eta,
-    T: E * K,
+    T,
     description: `sgd N=${N} B=${B} E=${E} ${shuffle}, η=${eta}`,
     init(p, theta0) {
       checkProblem('sgd', p, N, theta0);

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveLandscape } from '../landscapes/index.ts';
-import { rng } from '../core/index.ts';
+import { rng, gd as gdSchedule, sgd as sgdSchedule } from '../core/index.ts';
 import { gd, problem, runOptimizer, stic, sticObjective, sticWeights } from './index.ts';
 
 const POLY = new URL('./fixtures/polynomial.ts', import.meta.url).pathname;
@@ -54,24 +54,24 @@ test('where Ĥ is not positive definite STIC writes NaN (the run counts as diver
   const p = problem(land, land.sample(rng(1), 4));
   const r = sticObjective(p, land.init(), sticWeights(2, []));
   assert.ok(Number.isNaN(r.value) && r.grad.every(Number.isNaN));
-  const th = runOptimizer(stic({ eta: 0.1, N: 4, T: 2 }), p, land.init(), rng(0));
+  const th = runOptimizer(stic({ eta: 0.1, schedule: gdSchedule({ N: 4, T: 2 }) }), p, land.init(), rng(0));
   assert.ok(th.every(Number.isNaN));
 });
 
 test('stic refuses models with more than 10 weights, and N = 1', async () => {
   assert.throws(() => sticWeights(4490, []), /stic: the landscape has 4,490 weights; exact STIC \(Hessian by HVPs, its inverse and third derivatives\) is implemented for at most 10/);
   const big = await resolveLandscape(`${POLY}:seed=1,P=12,degree=1`);
-  const opt = stic({ eta: 0.1, N: 3, T: 1 });
+  const opt = stic({ eta: 0.1, schedule: gdSchedule({ N: 3, T: 1 }) });
   assert.throws(() => opt.init(problem(big, big.sample(rng(0), 3)), big.init()), /has 12 weights/);
-  assert.throws(() => stic({ eta: 0.1, N: 1, T: 1 }), /stic: the unbiased Ĉ needs N ≥ 2/);
+  assert.throws(() => stic({ eta: 0.1, schedule: gdSchedule({ N: 1, T: 1 }) }), /stic: the unbiased Ĉ needs N ≥ 2/);
   assert.throws(() => sticWeights(2, [0, 1]), /every coordinate is a hyperparameter/);
 });
 
 test('STIC raises λ where the gap term outweighs the penalty (noisy, flat: H ≪ C/N), while GD keeps λ = 0', async () => {
   const land = await resolveLandscape('mean-estimation-l2:H=0.1,S=1');
   const p = problem(land, land.sample(rng(9), 4));
-  const s = runOptimizer(stic({ eta: 0.1, N: 4, T: 50 }), p, land.init(), rng(0));
-  const g = runOptimizer(gd({ eta: 0.1, N: 4, T: 50 }), p, land.init(), rng(0));
+  const s = runOptimizer(stic({ eta: 0.1, schedule: gdSchedule({ N: 4, T: 50 }) }), p, land.init(), rng(0));
+  const g = runOptimizer(gd({ eta: 0.1, schedule: gdSchedule({ N: 4, T: 50 }) }), p, land.init(), rng(0));
   assert.ok(s[1]! > 0.1, `λ after STIC: ${s[1]}`);
   assert.equal(g[1], 0);
   assert.ok(Math.abs(s[0]!) < Math.abs(g[0]!), `STIC shrinks w: ${s[0]} vs GD ${g[0]}`);

@@ -25,15 +25,15 @@
  * minimum of a non-convex loss) the step writes NaN into θ, and the simulation counts the run
  * as diverged rather than inventing a value.
  */
-import { cholesky, choleskyInverse, InputError, type Rng, symmetricEigen } from '../core/index.ts';
-import { checkEta, checkPositiveInt, checkProblem, descend, type Optimizer, type OptState, type Problem } from './optimizer.ts';
+import { cholesky, choleskyInverse, InputError, type Rng, symmetricEigen, type Schedule } from '../core/index.ts';
+import { checkEta, checkProblem, checkSchedule, descend, type Optimizer, type OptState, type Problem } from './optimizer.ts';
 
 export const STIC_MAX_WEIGHTS = 10;
 
 export interface SticOptions {
   eta: number;
-  N: number;
-  T: number;
+  /** A gd schedule (core's `gd({ N, T })`): STIC descends on all N rows at every step. */
+  schedule: Schedule;
   /** Indices of θ that are hyperparameters (default: the landscape's `hyperparameters`, else none). */
   hyperparameters?: readonly number[];
 }
@@ -135,8 +135,7 @@ export function sticObjective(
 
 export function stic(o: SticOptions): Optimizer<SticState> {
   const eta = checkEta('stic', o.eta);
-  const N = checkPositiveInt('stic', 'N', o.N);
-  const T = checkPositiveInt('stic', 'T', o.T);
+  const { N, T } = checkSchedule('stic', o.schedule, 'gd');
   if (N < 2) throw new InputError(`stic: the unbiased Ĉ needs N ≥ 2 training points, got N = ${N}`);
   return {
     name: 'stic',

@@ -9,8 +9,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveLandscape } from '../landscapes/index.ts';
 import { sgd as sgdSchedule } from '../core/index.ts';
-import { predict } from '../theory/index.ts';
-import { exactValues, neededDiagrams } from '../stats/index.ts';
+import { neededDiagrams, predict } from '../theory/index.ts';
+import { exactValues } from '../stats/index.ts';
 import { simulate, type SummaryRow } from './index.ts';
 
 const POLY = new URL('../optim/fixtures/polynomial.ts', import.meta.url).pathname;
@@ -33,7 +33,7 @@ test('MEAN ESTIMATION, GD: test-loss increase C(1−(1−ηH)^T)²/(2NH) and gap
   for (const [k, { H, eta, T, N }] of cases.entries()) {
     // exact test loss per trial (closed form ½Hw²), and once more estimated on 8 fresh points
     for (const testPoints of [undefined, 8]) {
-      const r = await simulate({ landscape: `mean-estimation:H=${H},S=${S}`, optimizers: ['gd'], eta: [eta], T, N, trials: 4000, seed: 10 + k, workers: 0, ...(testPoints ? { testPoints } : {}) });
+      const r = await simulate({ landscape: { spec: `mean-estimation:H=${H},S=${S}` }, optimizers: ['gd'], eta: [eta], T, N, trials: 4000, seed: 10 + k, workers: 0, ...(testPoints ? { testPoints } : {}) });
       const K = 1 - (1 - eta * H) ** T;
       const want = { 'test-increase': (C * K * K) / (2 * N * H), gap: (C * K) / (N * H) };
       for (const metric of ['test-increase', 'gap'] as const) {
@@ -50,7 +50,7 @@ test('ARCHIMEDES: SGD drifts along z by η²/6 per step (η = 0.02, T = 10^4, ba
   // 50 trials, as the paper. The O(η³) correction is below this resolution at η = 0.02 (about
   // +1.5%, resolved by 400 trials: see the bench); at 0.05 and 0.1 it is measured and printed.
   const T = 10_000;
-  const r = await simulate({ landscape: 'archimedes', optimizers: ['sgd'], eta: [0.02, 0.05, 0.1], N: T, T, trials: 50, seed: 0, workers: 0 });
+  const r = await simulate({ landscape: { spec: 'archimedes' }, optimizers: ['sgd'], eta: [0.02, 0.05, 0.1], N: T, T, trials: 50, seed: 0, workers: 0 });
   for (const eta of [0.02, 0.05, 0.1]) {
     const z = row(r.summary, 'sgd', eta, 'z');
     const want = (eta * eta) / 6;
@@ -74,7 +74,7 @@ test('random polynomial landscapes: simulated SGD agrees with predict’s exact 
     const eta = c.eta;
     const spec = `${POLY}:seed=${c.seed},P=2,degree=4,atoms=3`;
     const land = await resolveLandscape(spec);
-    const r = await simulate({ landscape: spec, source: land, optimizers: ['sgd'], eta: [eta], N: c.N, B: c.B, E: c.E, shuffle: c.shuffle, trials: 20_000, seed: 3, workers: 0 });
+    const r = await simulate({ landscape: land, optimizers: ['sgd'], eta: [eta], N: c.N, B: c.B, E: c.E, shuffle: c.shuffle, trials: 20_000, seed: 3, workers: 0 });
     for (const q of ['test', 'gap'] as const) {
       const ds = neededDiagrams(3, q);
       const vals = exactValues(land, land.init(), ds);
@@ -92,7 +92,7 @@ test('random polynomial landscapes: simulated SGD agrees with predict’s exact 
 test('pairing on GAUSS: the standard error of GD − SGD is far smaller paired (same training set per trial) than unpaired', async () => {
   // The gain shrinks as η grows (GD and SGD drift apart: at η = 0.1 it is 3.7× for the test
   // loss, at 0.3 1.7×); at the small η the series are about it is an order of magnitude.
-  const r = await simulate({ landscape: 'gauss', optimizers: ['sgd', 'gd'], eta: [0.02, 0.05], N: 10, T: 10, trials: 4000, seed: 5, workers: 0 });
+  const r = await simulate({ landscape: { spec: 'gauss' }, optimizers: ['sgd', 'gd'], eta: [0.02, 0.05], N: 10, T: 10, trials: 4000, seed: 5, workers: 0 });
   for (const eta of [0.02, 0.05]) {
     for (const metric of ['test', 'gap']) {
       const d = r.differences.find((x) => x.optimizer === 'gd' && x.eta === eta && x.metric === metric)!;

@@ -4,22 +4,24 @@
  * Diagram values come exactly from the landscape's atoms where it has them, else sampled with
  * standard errors; the simulation uses paired trials (src/sim).
  */
-import { describeSchedule, gd, InputError, type Quantity, sgd, type Shuffle } from '../core/index.ts';
-import { resolveLandscape, type Landscape } from '../landscapes/index.ts';
+import { describeSchedule, InputError, opt, schedule, type Quantity, type ScheduleKind, type Shuffle } from '../core/index.ts';
+import { referenced, type Landscape, type LandscapeRef } from '../landscapes/index.ts';
+import type { Executor } from '../parallel/index.ts';
 import { estimateStats } from '../stats/index.ts';
-import { parseStats, predict } from '../theory/index.ts';
+import { checkOrder, parseStats, predict } from '../theory/index.ts';
+import { EXACT_POPULATION_ATOMS } from './config.ts';
 import { simulate } from './run.ts';
 
 export interface CompareOptions {
-  landscape: string;
-  landscapeOptions?: Record<string, string | undefined>;
-  source?: Landscape;
-  schedule: 'sgd' | 'gd';
+  /** The landscape: a reference (spec and data options), or a landscape resolved in this process. */
+  landscape: LandscapeRef | Landscape;
+  /** The schedule's kind; N, B, E, T and the shuffling follow core's one schedule rule. */
+  schedule: ScheduleKind;
   N: number;
   B?: number;
   E?: number;
   shuffle?: Shuffle;
-  /** Steps of GD. */
+  /** Steps: required for GD; for SGD a whole number of epochs. */
   T?: number;
   order: number;
   eta: readonly number[];
@@ -28,6 +30,8 @@ export interface CompareOptions {
   samples?: number;
   seed?: number;
   initSeed?: number;
+  /** Where chunks run (default: `workers` worker threads, or this thread for 0). */
+  executor?: Executor;
   workers?: number;
   onProgress?: (done: number, total: number, phase: string) => void;
 }
@@ -54,20 +58,20 @@ export interface CompareResult {
 }
 
 export async function compare(o: CompareOptions): Promise<CompareResult> {
-  if (!o.eta.length) throw new InputError('compare: give at least one learning rate (--eta)');
-  const source = o.source ?? (await resolveLandscape(o.landscape, o.landscapeOptions ?? {}));
-  const exact = !!source.atoms && source.atoms().count <= 4096;
+  if (!Array.isArray(o.eta) || o.eta.length === 0) throw new InputError(`compare: ${opt('eta')} must list at least one learning rate`);
+  const order = checkOrder(o.order, 'compare');
+  const sched = schedule({ kind: o.schedule, N: o.N, B: o.B, E: o.E, T: o.T, shuffle: o.shuffle });
+  const { land } = await referenced(o.landscape, 'compare');
+  const exact = !!land.atoms && land.atoms().count <= EXACT_POPULATION_ATOMS;
   const initSeed = o.initSeed ?? 0;
-  if (o.schedule === 'gd' && o.T === undefined) throw new InputError('compare: T (the number of GD steps) is required with the gd schedule');
-  const schedule = o.schedule === 'gd' ? gd({ N: o.N, T: o.T! }) : sgd({ N: o.N, B: o.B ?? 1, E: o.E ?? 1, shuffle: o.shuffle ?? 'fixed' });
   const stats = await estimateStats({
-    landscape: source.spec, landscapeOptions: o.landscapeOptions, source, initSeed, order: o.order, quantity: 'train',
-    exact, samples: exact ? undefined : (o.samples ?? 20_000), seed: o.seed, workers: o.workers, covariance: true,
+    landscape: o.landscape, initSeed, order, quantity: 'train',
+    ...(exact ? { exact: true } : { samples: o.samples ?? 20_000 }), seed: o.seed, executor: o.executor, workers: o.workers, covariance: true,
     onProgress: (d, t) => o.onProgress?.(d, t, 'stats'),
   });
   const parsed = parseStats(stats);
   const quantities: Quantity[] = ['test', 'gap'];
-  const predictions = new Map(quantities.map((q) => [q, predict({ stats: parsed, schedule, order: o.order, quantity: q, eta: [...o.eta] })]));
+  const predictions = new Map(quantities.map((q) => [q, predict({ stats: parsed, schedule: sched, order, quantity: q, eta: [...o.eta] })]));
   // Partial sums Σ_{d≤k} c_d η^d show how the series converges (or stops converging) with η.
   const partial = (q: Quantity, eta: number) => {
     const c = predictions.get(q)!.coefficients;
@@ -77,10 +81,8 @@ export async function compare(o: CompareOptions): Promise<CompareResult> {
     return out;
   };
   const sim = await simulate({
-    landscape: source.spec, landscapeOptions: o.landscapeOptions, source, optimizers: [o.schedule], eta: o.eta, N: o.N,
-    B: o.schedule === 'sgd' ? o.B : undefined, E: o.schedule === 'sgd' ? (o.E ?? 1) : undefined,
-    shuffle: o.schedule === 'sgd' ? o.shuffle : undefined, T: o.schedule === 'gd' ? o.T : undefined,
-    trials: o.trials, seed: o.seed, initSeed, workers: o.workers,
+    landscape: o.landscape, optimizers: [o.schedule], eta: o.eta, N: o.N, B: o.B, E: o.E, shuffle: o.shuffle, T: o.T,
+    trials: o.trials, seed: o.seed, initSeed, executor: o.executor, workers: o.workers,
     onProgress: (d, t, phase) => o.onProgress?.(d, t, phase),
   });
   const rows: CompareRow[] = [];
@@ -97,5 +99,5 @@ export async function compare(o: CompareOptions): Promise<CompareResult> {
       });
     });
   }
-  return { landscape: source.spec, schedule: describeSchedule(schedule), order: o.order, statsMode: exact ? 'exact' : 'sampled', rows };
+  return { landscape: land.spec, schedule: describeSchedule(sched), order, statsMode: exact ? 'exact' : 'sampled', rows };
 }

@@ -5,15 +5,18 @@
  * cells (optimizer × η) and the metrics of each.
  *
  * T and E: every optimizer runs the same number of steps T, so that their differences compare
- * like with like. SGD's T is E·N/B (THEORY §1). Give --T, or --E, or both when they agree:
- * with --T alone SGD's E is T·B/N (T must be a whole number of epochs of N/B steps); with --E
- * alone T = E·N/B for every optimizer; with neither, E = 1. GD, GDC, SDE and STIC run T steps.
+ * like with like. With sgd among the optimizers, the schedule is SGD's, by core's one schedule
+ * rule (T = E·N/B: give T, or E, or both when they agree); without it, a GD schedule of T steps
+ * (T required; E and the shuffling belong to SGD). GD, GDC, SDE and STIC run those T steps; SDE's
+ * noise matches SGD batches of B rows (docs/theory.md §1, §7).
  */
-import { InputError, type Shuffle } from '../core/index.ts';
+import {
+  distinctList, InputError, intAtLeast, nonNegativeInt, oneOf, opt, optionError, positiveInt, positiveNumber, schedule, type Schedule, type Shuffle,
+} from '../core/index.ts';
 import type { Landscape } from '../landscapes/index.ts';
 import { OPTIMIZER_NAMES, sdeNoiseMode, type OptimizerName } from '../optim/index.ts';
 
-/** What a caller asks for (the CLI's flags, as a library call). */
+/** What a caller asks for. */
 export interface SimulationSpec {
   optimizers: readonly OptimizerName[];
   eta: readonly number[];
@@ -72,12 +75,15 @@ export interface SimConfig {
   landscape: string;
   optimizers: OptimizerName[];
   eta: number[];
+  /** SGD's schedule with sgd among the optimizers, else GD's for T steps. */
+  schedule: Schedule;
   T: number;
   N: number;
   B: number;
-  /** SGD's epochs, T·B/N. */
-  E: number;
-  shuffle: Shuffle;
+  /** SGD's epochs, T·B/N (null without sgd). */
+  E: number | null;
+  /** SGD's shuffling (null without sgd). */
+  shuffle: Shuffle | null;
   trials: number;
   seed: number;
   initSeed: number;
@@ -97,12 +103,7 @@ export interface SimConfig {
 /** Population losses costing at most this many forward passes are "cheap": evaluated exactly per trial. */
 export const EXACT_POPULATION_ATOMS = 4096;
 
-const isPositiveInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 1;
-
-function positiveInt(flag: string, v: unknown, what = 'a positive integer'): number {
-  if (!isPositiveInt(v)) throw new InputError(`simulate: ${flag} must be ${what}, got ${String(v)}`);
-  return v;
-}
+const WHERE = 'simulate';
 
 /** Whether l(θ) is cheap enough to evaluate exactly for every trial. */
 function cheapPopulationLoss(land: Landscape): boolean {
@@ -116,11 +117,11 @@ function testLossPlan(land: Landscape, testPoints: number | undefined, randomIni
   if (testPoints === undefined) {
     if (!cheapPopulationLoss(land)) {
       const why = pl ? `its population loss costs ${pl.cost}` : 'it has no exact population loss';
-      throw new InputError(`simulate: landscape ${land.name}: ${why}; give --test-points M to estimate the test loss on M fresh points per trial`);
+      throw new InputError(`simulate: landscape ${land.name}: ${why}; give ${opt('testPoints')} M to estimate the test loss on M fresh points per trial`);
     }
     return { mode: 'exact', points: 0, theta0: 'trial', description: `exact l(θ_T) per trial (${pl!.method}: ${pl!.cost})` };
   }
-  const points = positiveInt('--test-points', testPoints);
+  const points = positiveInt(WHERE, 'testPoints', testPoints);
   const est = `estimated on ${points} fresh points per trial`;
   if (!randomInit && pl?.method === 'atoms' && land.atoms) {
     // l(θ) is the weighted mean over the atoms, so test points drawn from the atoms by weight
@@ -142,53 +143,37 @@ function testLossPlan(land: Landscape, testPoints: number | undefined, randomIni
   };
 }
 
-/** Check `spec` against `land` and resolve T, E and the layout. InputErrors name the flag. */
-export function resolveConfig(spec: SimulationSpec, land: Landscape): SimConfig {
-  const optimizers = [...(spec.optimizers ?? [])];
-  if (optimizers.length === 0) throw new InputError(`simulate: --optimizer must name at least one of ${OPTIMIZER_NAMES.join(', ')}`);
-  optimizers.forEach((o, i) => {
-    if (!OPTIMIZER_NAMES.includes(o)) throw new InputError(`simulate: --optimizer: unknown optimizer '${String(o)}', expected one of ${OPTIMIZER_NAMES.join(', ')}`);
-    if (optimizers.indexOf(o) !== i) throw new InputError(`simulate: --optimizer: ${o} is listed twice`);
-  });
-  const eta = [...(spec.eta ?? [])];
-  if (eta.length === 0) throw new InputError('simulate: --eta must list at least one learning rate');
-  eta.forEach((e, i) => {
-    if (typeof e !== 'number' || !Number.isFinite(e) || !(e > 0)) throw new InputError(`simulate: --eta: learning rates must be positive finite numbers, got ${String(e)}`);
-    if (eta.indexOf(e) !== i) throw new InputError(`simulate: --eta: ${e} is listed twice`);
-  });
-  const N = positiveInt('--N', spec.N);
-  const B = positiveInt('--B', spec.B ?? 1);
-  if (N % B !== 0) throw new InputError(`simulate: --B ${B} does not divide --N ${N}: B must divide N (an epoch is N/B batches of B)`);
-  const K = N / B;
-  if (spec.T !== undefined) positiveInt('--T', spec.T, 'a positive integer (T ≥ 1 steps)');
-  if (spec.E !== undefined) positiveInt('--E', spec.E);
-  let T: number, E: number;
-  if (spec.T !== undefined) {
-    T = spec.T;
-    if (spec.E !== undefined && spec.E * K !== T) {
-      throw new InputError(`simulate: --T ${T} and --E ${spec.E} disagree: SGD runs T = E·N/B = ${spec.E * K} steps (give one of them)`);
-    }
-    if (optimizers.includes('sgd') && T % K !== 0) {
-      throw new InputError(`simulate: --T ${T} is not a whole number of SGD epochs of N/B = ${K} steps (T = E·N/B)`);
-    }
-    E = T / K;
-  } else {
-    E = spec.E ?? 1;
-    T = E * K;
+/**
+ * The schedule of a simulation of `optimizers` (see the file comment): SGD's by the one rule
+ * when sgd runs, else GD's — with B left to SDE's noise when sde runs.
+ */
+export function simulationSchedule(optimizers: readonly OptimizerName[], o: Pick<SimulationSpec, 'N' | 'B' | 'E' | 'T' | 'shuffle'>): { schedule: Schedule; sdeB: number } {
+  if (optimizers.includes('sgd')) {
+    const s = schedule({ kind: 'sgd', N: o.N, B: o.B, E: o.E, T: o.T, shuffle: o.shuffle });
+    return { schedule: s, sdeB: s.B };
   }
-  const shuffle = spec.shuffle ?? 'fixed';
-  if (shuffle !== 'fixed' && shuffle !== 'reshuffle') throw new InputError(`simulate: --shuffle must be fixed or reshuffle, got '${String(shuffle)}'`);
-  const trials = positiveInt('--trials', spec.trials);
-  if (trials < 2) throw new InputError(`simulate: --trials: at least 2 trials are needed for a standard error, got ${trials}`);
-  const seed = spec.seed ?? 0;
-  if (!Number.isSafeInteger(seed) || seed < 0) throw new InputError(`simulate: --seed must be a non-negative integer, got ${seed}`);
-  const initSeed = spec.initSeed ?? 0;
-  if (!Number.isSafeInteger(initSeed) || initSeed < 0) throw new InputError(`simulate: --init-seed must be a non-negative integer, got ${initSeed}`);
-  const sdeSubsteps = positiveInt('--sde-substeps', spec.sdeSubsteps ?? 16);
-  const sdeSamples = spec.sdeSamples ?? 32;
-  if (!Number.isSafeInteger(sdeSamples) || sdeSamples < 2) throw new InputError(`simulate: --sde-samples must be an integer ≥ 2 (a covariance needs two samples), got ${sdeSamples}`);
+  const sde = optimizers.includes('sde');
+  const s = schedule({ kind: 'gd', N: o.N, T: o.T, E: o.E, shuffle: o.shuffle, B: sde ? undefined : o.B });
+  return { schedule: s, sdeB: positiveInt('schedule', 'B', o.B ?? 1) };
+}
+
+/** Check `spec` against `land` and resolve the schedule and the layout. InputErrors name the option. */
+export function resolveConfig(spec: SimulationSpec, land: Landscape): SimConfig {
+  const optimizers = distinctList(WHERE, 'optimizers', spec.optimizers, (o) => oneOf(WHERE, 'optimizers', o, OPTIMIZER_NAMES), 'optimizer');
+  const eta = distinctList(WHERE, 'eta', spec.eta, (e) => positiveNumber(WHERE, 'eta', e), 'learning rate');
+  const { schedule: sched, sdeB } = simulationSchedule(optimizers, spec);
+  const { N, T } = sched;
+  const B = sched.kind === 'sgd' ? sched.B : sdeB;
+  // Epochs and shuffling are SGD's; a run without sgd has neither.
+  const E = sched.kind === 'sgd' ? sched.E : null;
+  const shuffle = sched.kind === 'sgd' ? sched.shuffle : null;
+  const trials = intAtLeast(WHERE, 'trials', spec.trials, 2, 'a standard error needs at least two trials');
+  const seed = nonNegativeInt(WHERE, 'seed', spec.seed ?? 0);
+  const initSeed = nonNegativeInt(WHERE, 'initSeed', spec.initSeed ?? 0);
+  const sdeSubsteps = positiveInt(WHERE, 'sdeSubsteps', spec.sdeSubsteps ?? 16);
+  const sdeSamples = intAtLeast(WHERE, 'sdeSamples', spec.sdeSamples ?? 32, 2, 'a covariance needs two samples');
   if ((optimizers.includes('gdc') || optimizers.includes('stic')) && N < 2) {
-    throw new InputError(`simulate: --N ${N}: ${optimizers.includes('gdc') ? 'gdc' : 'stic'} estimates C from the training set and needs N ≥ 2`);
+    throw optionError(WHERE, 'N', `${N}: ${optimizers.includes('gdc') ? 'gdc' : 'stic'} estimates C from the training set and needs N ≥ 2`);
   }
   const randomInit = !!spec.randomInit;
   const test = testLossPlan(land, spec.testPoints, randomInit);
@@ -207,7 +192,7 @@ export function resolveConfig(spec: SimulationSpec, land: Landscape): SimConfig 
   }
   const sdeNoise = optimizers.includes('sde') ? sdeNoiseMode(land, 'auto', sdeSamples).description : null;
   return {
-    landscape: land.spec, optimizers, eta, T, N, B, E, shuffle, trials, seed, initSeed, randomInit,
+    landscape: land.spec, optimizers, eta, schedule: sched, T, N, B, E, shuffle, trials, seed, initSeed, randomInit,
     sdeSubsteps, sdeSamples, test, coordinates, cells, width: offset, sdeNoise,
   };
 }

@@ -1,14 +1,16 @@
 /**
  * @file Public API of sim: paired Monte-Carlo trials of optimizers on a landscape — per-trial
  * metrics, aggregation with standard errors and paired differences, and `simulate`, which runs
- * them over worker threads into a resumable output directory.
+ * them on an executor into a resumable output directory; `compare`, the series beside a simulation.
  */
 export { simulate, FILES, LOSS_CHUNK, type SimulateOptions } from './run.ts';
 export { resolveConfig, scheduleFields, BASE_METRICS, EXACT_POPULATION_ATOMS, type SimulationSpec, type SimConfig, type Cell, type TestLossPlan } from './config.ts';
 export { runTrial, runTrials, trialContext, trialInitSeed, STREAM, type TrialContext } from './trial.ts';
 export {
-  addTrial, diffSlots, emptyAggregate, estimate, summarize, tQuantile975, tTwoSided,
+  addTrial, diffSlots, emptyAggregate, estimate, summarize,
   type AggregateState, type Running, type SummaryRow, type DifferenceRow, type DiffSlot,
 } from './aggregate.ts';
-export { humanReport, resultOf, summaryCsv, trialLines, type SimulationResult } from './output.ts';
+export { resultOf, summaryCsv, trialLines, type SimulationResult } from './output.ts';
+export { simulationSchedule } from './config.ts';
+export type { SimContext, TrialsTask } from './worker.ts';
 export { compare, type CompareOptions, type CompareResult, type CompareRow } from './compare.ts';

@@ -42,8 +42,8 @@ export interface SimulationResult {
     T: number;
     N: number;
     B: number;
-    E: number;
-    shuffle: string;
+    E: number | null;
+    shuffle: string | null;
     trials: number;
     seed: number;
     initSeed: number | null;
@@ -88,38 +88,4 @@ export function summaryCsv(r: SimulationResult): string {
     [kind, x.optimizer, minus, csvNum(x.eta), x.T, x.N, x.B, csvNum(x.E), x.shuffle ?? '', x.metric, csvNum(x.mean), csvNum(x.stderr),
       csvNum(x.ci95?.[0] ?? null), csvNum(x.ci95?.[1] ?? null), x.trials, x.diverged, csvNum(unpaired)].join(',');
   return [head, ...r.summary.map((x) => row('summary', x, '', null)), ...r.differences.map((x) => row('difference', x, x.minus, x.stderrUnpaired))].join('\n') + '\n';
-}
-
-const fmt = (x: number | null) => (x === null ? '–' : Number(x.toPrecision(6)).toString());
-
-function table(header: string[], rows: string[][], left: number): string {
-  const w = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => (i < left ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  ').trimEnd();
-  return [line(header), ...rows.map(line)].join('\n');
-}
-
-/** The human-readable report: settings, then a table of the summary and one of the differences. */
-export function humanReport(r: SimulationResult): string {
-  const s = r.settings;
-  const lines = [
-    `${r.landscape}: ${s.trials} trials, seed ${s.seed}, N = ${s.N}, T = ${s.T}${s.optimizers.includes('sgd') ? ` (sgd: B = ${s.B}, E = ${s.E}, ${s.shuffle})` : ''}`,
-    `test loss: ${r.testLoss.method}${r.testLoss.theta0Loss !== null ? `; l(θ₀) = ${r.testLoss.theta0Loss}` : ''}`,
-  ];
-  if (r.sdeNoise) lines.push(`sde noise: ${r.sdeNoise}`);
-  lines.push('');
-  const ci = (x: SummaryRow) => (x.ci95 ? `[${fmt(x.ci95[0])}, ${fmt(x.ci95[1])}]` : '–');
-  lines.push(table(
-    ['optimizer', 'η', 'metric', 'mean', '± stderr', '95% interval', 'trials', 'diverged'],
-    r.summary.map((x) => [x.optimizer, String(x.eta), x.metric, fmt(x.mean), fmt(x.stderr), ci(x), String(x.trials), String(x.diverged)]),
-    3,
-  ));
-  if (r.differences.length) {
-    lines.push('', `paired differences, per trial: optimizer − ${r.differencesAgainst} at the same η`);
-    lines.push(table(
-      ['optimizer', 'η', 'metric', 'mean', '± stderr', '(unpaired)', '95% interval', 'trials', 'diverged'],
-      r.differences.map((x) => [`${x.optimizer} − ${x.minus}`, String(x.eta), x.metric, fmt(x.mean), fmt(x.stderr), fmt(x.stderrUnpaired), ci(x), String(x.trials), String(x.diverged)]),
-      3,
-    ));
-  }
-  return lines.join('\n') + '\n';
 }

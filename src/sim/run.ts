@@ -1,38 +1,36 @@
 /**
  * @file `simulate`: K paired trials of several optimizers at several learning rates on a
- * landscape, over worker threads, aggregated in trial order, written to an output directory,
- * checkpointed and resumable.
+ * landscape, on an executor, aggregated in trial order, written to an output directory,
+ * checkpointed and resumable — as three steps: plan (check the settings against the landscape
+ * and the output directory), run (l(θ₀) once, then the trials in chunks), persist (the files).
  *
- * Trials are cut into chunks of consecutive indices; each chunk runs on any thread and its
- * results come back in chunk order (src/parallel), so the files do not depend on the number of
- * threads. While running, the directory holds `trials.jsonl.partial` (appended chunk by chunk)
- * and `checkpoint.json` (written atomically after the first chunk, every 2 s and at the end)
- * with the number of finished trials, the byte length of the partial file at that point and the
- * running sums. `resume` truncates the partial file to that length — dropping any lines written
- * after the checkpoint — and continues with the next trial, so no trial is lost or counted
- * twice and the final files equal an uninterrupted run's. At the end summary.json and
- * summary.csv are written atomically, the partial file is renamed to trials.jsonl, and the
- * checkpoint removed.
+ * Trials are cut into chunks of consecutive indices (their size does not depend on the
+ * executor); results come back in chunk order (src/parallel), so the files do not depend on
+ * where the trials ran. While running, the directory holds `trials.jsonl.partial` (appended
+ * chunk by chunk) and `checkpoint.json` (written atomically by `checkpointed`) with the
+ * running sums and the byte length of the partial file at that point. Resuming truncates the
+ * partial file to that length — dropping any lines written after the checkpoint — and goes on
+ * with the next chunk, so no trial is lost or counted twice and the final files equal an
+ * uninterrupted run's. At the end summary.json and summary.csv are written atomically, the
+ * partial file is renamed to trials.jsonl, and the checkpoint removed.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, truncateSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, truncateSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../core/index.ts';
+import { InputError, opt, positiveInt } from '../core/index.ts';
 import { checkWritable, writeFileAtomic } from '../io/index.ts';
-import { resolveLandscape, type Landscape } from '../landscapes/index.ts';
-import { mapChunks } from '../parallel/index.ts';
+import { referenced, type Landscape, type LandscapeRef } from '../landscapes/index.ts';
+import { checkpointed, executorFor, indexed, removeCheckpoint, type Executor } from '../parallel/index.ts';
 import { addTrial, diffSlots, emptyAggregate, summarize, type AggregateState } from './aggregate.ts';
 import { resolveConfig, type SimConfig, type SimulationSpec } from './config.ts';
 import { resultOf, summaryCsv, trialLines, type SimulationResult } from './output.ts';
-import { provideLandscape, type SimTask } from './worker.ts';
+import type { Theta0Context } from './theta0-worker.ts';
+import type { SimContext, TrialsTask } from './worker.ts';
 
 export interface SimulateOptions extends SimulationSpec {
-  /** Landscape spec (built-in name with parameters, or a module path). */
-  landscape: string;
-  /** Options for resolving the landscape in each thread (data locations). */
-  landscapeOptions?: Record<string, string | undefined>;
-  /** The landscape, already resolved (else resolved here). Worker threads resolve `source.spec`. */
-  source?: Landscape;
-  /** Worker threads; 0 runs in this thread (default: all cores). */
+  /** The landscape: a reference (spec and data options), or a landscape resolved in this process. */
+  landscape: LandscapeRef | Landscape;
+  /** Where chunks run (default: `workers` worker threads, or this thread for 0). */
+  executor?: Executor;
   workers?: number;
   /** Output directory (trials.jsonl, summary.json, summary.csv); without it nothing is written. */
   out?: string;
@@ -52,148 +50,177 @@ export const FILES = {
   checkpoint: 'checkpoint.json',
 } as const;
 
-/** Atoms per chunk of the l(θ₀) pass (fixed, so its floating-point sum does not depend on the threads). */
+/** Atoms per chunk of the l(θ₀) pass (fixed, so its floating-point sum does not depend on the executor). */
 export const LOSS_CHUNK = 2048;
 
-interface Checkpoint {
-  config: string;
+const WHERE = 'simulate';
+
+/** A checked run: the landscape, the configuration, the chunking and where its files go. */
+interface Plan {
+  ref: LandscapeRef;
+  land: Landscape;
+  config: SimConfig;
+  chunk: number;
+  chunks: number;
+  path: ((f: keyof typeof FILES) => string) | null;
+  executor: Executor;
+}
+
+/** The checkpointed state: the running sums, and how far the partial file had been made durable. */
+interface SimState {
   theta0Loss: number | null;
-  trialsDone: number;
   bytes: number;
   aggregate: AggregateState;
 }
 
+async function plan(o: SimulateOptions): Promise<Plan | { finished: SimulationResult }> {
+  if (o.resume && !o.out) throw new InputError(`${WHERE}: ${opt('resume')} needs ${opt('out')} (the checkpoint sits in the output directory)`);
+  const { ref, land } = await referenced(o.landscape, WHERE);
+  const config = resolveConfig(o, land);
+  // The chunk size must not depend on the executor: a run may resume on another one.
+  const chunk = o.chunkSize === undefined ? Math.min(64, Math.max(1, Math.ceil(config.trials / 64))) : positiveInt(WHERE, 'chunkSize', o.chunkSize);
+  const path = o.out ? (f: keyof typeof FILES) => join(o.out!, FILES[f]) : null;
+  if (path) {
+    checkWritable(path('summary'), opt('out'));
+    if (o.resume && !existsSync(path('checkpoint')) && existsSync(path('summary'))) {
+      // Already finished: the summary is the result, if it is this run's.
+      const done = JSON.parse(readFileSync(path('summary'), 'utf8')) as SimulationResult;
+      const want = resultOf(config, done.testLoss.theta0Loss ?? undefined, { summary: [], differences: [] });
+      if (JSON.stringify([done.landscape, done.settings, done.testLoss.method]) !== JSON.stringify([want.landscape, want.settings, want.testLoss.method])) {
+        throw new InputError(`${WHERE}: ${o.out} holds a finished run with different settings; remove it, or drop ${opt('resume')}`);
+      }
+      return { finished: done };
+    }
+  }
+  return { ref, land, config, chunk, chunks: Math.ceil(config.trials / chunk), path, executor: o.executor ?? executorFor(o.workers) };
+}
+
 /**
  * l(θ₀) exactly: the closed form; or, where l is the weighted mean over the atoms, every
- * l_a(θ₀) (in fixed chunks over the threads, onto a SharedArrayBuffer that trial tasks then share)
- * and their weighted sum in atom order — so neither depends on the number of threads.
+ * l_a(θ₀) (in fixed chunks on the executor) and their weighted sum in atom order — so neither
+ * depends on where the chunks ran.
  */
-async function theta0Pass(land: Landscape, c: SimConfig, o: SimulateOptions): Promise<{ loss: number; atomLosses?: Float64Array }> {
-  const theta0 = land.init(c.initSeed);
-  if (c.test.theta0 !== 'atoms') return { loss: land.populationLoss!(theta0) };
+async function theta0Pass(p: Plan, o: SimulateOptions): Promise<{ loss?: number; atomLosses?: Float64Array }> {
+  const { land, config: c } = p;
+  if (c.test.theta0 === 'run') return { loss: land.populationLoss!(land.init(c.initSeed)) };
+  if (c.test.theta0 !== 'atoms') return {};
   const atoms = land.atoms!();
   const count = atoms.count;
-  const atomLosses = new Float64Array(new SharedArrayBuffer(count * 8));
-  const tasks: SimTask[] = [];
-  for (let s = 0; s < count; s += LOSS_CHUNK) {
-    tasks.push({ kind: 'loss', landscape: land.spec, landscapeOptions: o.landscapeOptions ?? {}, initSeed: c.initSeed, start: s, end: Math.min(count, s + LOSS_CHUNK) });
-  }
+  const atomLosses = new Float64Array(count);
+  const parts = Math.ceil(count / LOSS_CHUNK);
   o.onProgress?.(0, count, 'theta0');
-  for await (const [i, part] of mapChunks<SimTask, Float64Array>({ worker: new URL('./worker.ts', import.meta.url), tasks, workers: o.workers })) {
-    const t = tasks[i]!;
-    atomLosses.set(part, t.start);
-    o.onProgress?.(t.end, count, 'theta0');
+  for await (const [i, part] of p.executor.run<Theta0Context, { start: number; end: number }, Float64Array>({
+    handler: new URL('./theta0-worker.ts', import.meta.url),
+    context: { landscape: p.ref, initSeed: c.initSeed },
+    count: parts,
+    tasks: indexed(parts, (k) => ({ start: k * LOSS_CHUNK, end: Math.min(count, (k + 1) * LOSS_CHUNK) })),
+  })) {
+    atomLosses.set(part, i * LOSS_CHUNK);
+    o.onProgress?.(Math.min(count, (i + 1) * LOSS_CHUNK), count, 'theta0');
   }
   let loss = 0;
   for (let a = 0; a < count; a++) loss += atoms.weights[a]! * atomLosses[a]!;
   return { loss, atomLosses };
 }
 
-export async function simulate(o: SimulateOptions): Promise<SimulationResult> {
-  const landscapeOptions = o.landscapeOptions ?? {};
-  const land = o.source ?? (await resolveLandscape(o.landscape, landscapeOptions));
-  const c = resolveConfig(o, land);
-  provideLandscape(land.spec, landscapeOptions, land);
-  const configKey = JSON.stringify(c);
-  const slots = diffSlots(c);
-  if (o.resume && !o.out) throw new InputError('simulate: --resume needs --out (the checkpoint sits in the output directory)');
-  const path = (f: keyof typeof FILES) => join(o.out!, FILES[f]);
-  if (o.out) checkWritable(path('summary'), '--out');
-
-  let state: Checkpoint | null = null;
-  if (o.out && existsSync(path('checkpoint'))) {
-    if (!o.resume) throw new InputError(`simulate: ${o.out} holds an unfinished run (${FILES.checkpoint}); continue it with --resume, or remove the directory`);
-    const saved = JSON.parse(readFileSync(path('checkpoint'), 'utf8')) as Checkpoint;
-    if (saved.config !== configKey) {
-      throw new InputError(`simulate: the checkpoint in ${o.out} belongs to a different run (landscape, optimizers, learning rates, schedule, trials or seeds differ); remove it or drop --resume`);
-    }
-    state = saved;
-  } else if (o.out && o.resume && existsSync(path('summary'))) {
-    // Already finished: the summary is the result, if it is this run's.
-    const done = JSON.parse(readFileSync(path('summary'), 'utf8')) as SimulationResult;
-    const want = resultOf(c, done.testLoss.theta0Loss ?? undefined, { summary: [], differences: [] });
-    if (JSON.stringify([done.landscape, done.settings, done.testLoss.method]) !== JSON.stringify([want.landscape, want.settings, want.testLoss.method])) {
-      throw new InputError(`simulate: ${o.out} holds a finished run with different settings; remove it or drop --resume`);
-    }
-    return done;
-  }
-
-  // l(θ₀) once per run (recomputed on resume where the per-atom losses are needed: it is deterministic)
-  const pass = c.test.theta0 === 'atoms' || (c.test.theta0 === 'run' && !state) ? await theta0Pass(land, c, o) : null;
-  const l0 = state ? (state.theta0Loss ?? undefined) : pass?.loss;
-  if (state && pass && pass.loss !== l0) throw new InputError(`simulate: l(θ₀) recomputed on resume differs from the checkpoint's (${pass.loss} vs ${l0}); remove ${o.out} and start again`);
-  const atomLosses = pass?.atomLosses;
-  let trialsDone = state?.trialsDone ?? 0;
-  let bytes = state?.bytes ?? 0;
-  const agg = state?.aggregate ?? emptyAggregate(c);
-
+/** The append-only log of trial lines: opened fresh, or truncated back to a checkpoint on resume. */
+function trialsLog(path: ((f: keyof typeof FILES) => string) | null, out: string | undefined) {
   let fd: number | null = null;
-  if (o.out) {
-    if (state) {
-      if (!existsSync(path('partial'))) {
-        if (!(trialsDone === c.trials && existsSync(path('trials')) && statSync(path('trials')).size === bytes)) {
-          throw new InputError(`simulate: ${o.out} has a checkpoint but no ${FILES.partial}; remove the directory and start again`);
-        }
-      } else {
-        if (statSync(path('partial')).size < bytes) throw new InputError(`simulate: ${path('partial')} is shorter than its checkpoint says; remove the directory and start again`);
-        truncateSync(path('partial'), bytes);
-        fd = openSync(path('partial'), 'a');
+  return {
+    start(resumed: SimState | null) {
+      if (!path) return;
+      if (!resumed) {
+        fd = openSync(path('partial'), 'w');
+        return;
       }
-    } else {
-      fd = openSync(path('partial'), 'w');
-    }
-  }
-  const saveCheckpoint = () => {
-    if (fd === null) return;
-    fsyncSync(fd);
-    const ck: Checkpoint = { config: configKey, theta0Loss: l0 ?? null, trialsDone, bytes, aggregate: agg };
-    writeFileAtomic(path('checkpoint'), JSON.stringify(ck));
-  };
-
-  const workers = o.workers;
-  const chunk = o.chunkSize ?? Math.min(64, Math.max(1, Math.ceil(c.trials / (16 * Math.max(1, workers ?? 1)))));
-  const tasks: SimTask[] = [];
-  for (let s = trialsDone; s < c.trials; s += chunk) {
-    tasks.push({
-      kind: 'trials', config: c, landscapeOptions, ...(l0 !== undefined ? { theta0Loss: l0 } : {}), ...(atomLosses ? { atomLosses } : {}),
-      start: s, end: Math.min(c.trials, s + chunk),
-    });
-  }
-  o.onProgress?.(trialsDone, c.trials, 'trials');
-  let lastSave = -Infinity;
-  try {
-    for await (const [i, values] of mapChunks<SimTask, Float64Array>({ worker: new URL('./worker.ts', import.meta.url), tasks, workers })) {
-      const t = tasks[i]!;
-      const n = t.end - t.start;
-      for (let k = 0; k < n; k++) addTrial(agg, slots, values, k * c.width);
-      if (fd !== null) {
-        const text = trialLines(c, t.start, values);
-        const buf = Buffer.from(text, 'utf8');
-        writeSync(fd, buf);
-        bytes += buf.length;
+      if (!existsSync(path('partial')) && existsSync(path('trials')) && statSync(path('trials')).size === resumed.bytes) {
+        // Stopped after the log was renamed but before the checkpoint was removed: take the log back.
+        renameSync(path('trials'), path('partial'));
       }
-      trialsDone = t.end;
-      o.onProgress?.(trialsDone, c.trials, 'trials');
-      if (performance.now() - lastSave > 2000 || trialsDone === c.trials) {
-        saveCheckpoint();
-        lastSave = performance.now();
-      }
-    }
-  } catch (err) {
-    if (fd !== null) closeSync(fd);
-    throw err;
-  }
-
-  const result = resultOf(c, l0, summarize(c, agg));
-  if (o.out) {
-    writeFileAtomic(path('summary'), JSON.stringify(result, null, 2) + '\n');
-    writeFileAtomic(path('csv'), summaryCsv(result));
-    if (fd !== null) {
+      if (!existsSync(path('partial'))) throw new InputError(`${WHERE}: ${out} has a checkpoint but no ${FILES.partial}; remove the directory and start again`);
+      if (statSync(path('partial')).size < resumed.bytes) throw new InputError(`${WHERE}: ${path('partial')} is shorter than its checkpoint says; remove the directory and start again`);
+      truncateSync(path('partial'), resumed.bytes);
+      fd = openSync(path('partial'), 'a');
+    },
+    append(text: string): number {
+      if (fd === null) return 0;
+      const buf = Buffer.from(text, 'utf8');
+      writeSync(fd, buf);
+      return buf.length;
+    },
+    sync() {
+      if (fd !== null) fsyncSync(fd);
+    },
+    close() {
+      if (fd !== null) closeSync(fd);
+      fd = null;
+    },
+    finish() {
+      if (fd === null) return;
       fsyncSync(fd);
       closeSync(fd);
-      renameSync(path('partial'), path('trials'));
-    }
-    if (existsSync(path('checkpoint'))) unlinkSync(path('checkpoint'));
+      fd = null;
+      renameSync(path!('partial'), path!('trials'));
+    },
+  };
+}
+
+export async function simulate(o: SimulateOptions): Promise<SimulationResult> {
+  const p = await plan(o);
+  if ('finished' in p) return p.finished;
+  const c = p.config;
+  const pass = await theta0Pass(p, o);
+  const l0 = pass.loss;
+  const slots = diffSlots(c);
+  const log = trialsLog(p.path, o.out);
+  let started = false;
+  const context: SimContext = {
+    landscape: p.ref, config: c, ...(l0 !== undefined ? { theta0Loss: l0 } : {}), ...(pass.atomLosses ? { atomLosses: pass.atomLosses } : {}),
+  };
+  let state: SimState;
+  try {
+    ({ state } = await checkpointed<SimState, Float64Array>({
+      where: WHERE,
+      path: p.path ? p.path('checkpoint') : null,
+      identity: JSON.stringify([c, p.chunk]),
+      resume: !!o.resume,
+      initial: () => ({ theta0Loss: l0 ?? null, bytes: 0, aggregate: emptyAggregate(c) }),
+      restore: (s) => {
+        // l(θ₀) is deterministic: recomputed, it must equal the checkpoint's.
+        if (s.theta0Loss !== (l0 ?? null)) throw new InputError(`${WHERE}: l(θ₀) recomputed on resume differs from the checkpoint's (${l0} vs ${s.theta0Loss}); remove ${o.out} and start again`);
+        log.start(s);
+        started = true;
+      },
+      chunks: p.chunks,
+      results: (from) => {
+        if (!started) log.start(null);
+        started = true;
+        return p.executor.run<SimContext, TrialsTask, Float64Array>({
+          handler: new URL('./worker.ts', import.meta.url),
+          context,
+          count: p.chunks - from,
+          tasks: indexed(p.chunks - from, (k) => ({ start: (from + k) * p.chunk, end: Math.min(c.trials, (from + k + 1) * p.chunk) })),
+        });
+      },
+      fold: (s, values, i) => {
+        const start = i * p.chunk;
+        const n = values.length / c.width;
+        for (let k = 0; k < n; k++) addTrial(s.aggregate, slots, values, k * c.width);
+        s.bytes += log.append(trialLines(c, start, values));
+      },
+      beforeSave: () => log.sync(),
+      onProgress: (done) => o.onProgress?.(Math.min(c.trials, done * p.chunk), c.trials, 'trials'),
+    }));
+  } catch (err) {
+    log.close();
+    throw err;
+  }
+  const result = resultOf(c, l0, summarize(c, state.aggregate));
+  if (p.path) {
+    writeFileAtomic(p.path('summary'), JSON.stringify(result, null, 2) + '\n');
+    writeFileAtomic(p.path('csv'), summaryCsv(result));
+    log.finish();
+    removeCheckpoint(p.path('checkpoint'));
   }
   return result;
 }

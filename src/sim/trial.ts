@@ -19,7 +19,7 @@
  * them as diverged.
  */
 import type { Batch } from '../engine/index.ts';
-import { InputError, split } from '../core/index.ts';
+import { asSchedule, InputError, split } from '../core/index.ts';
 import { drawAtoms, type Landscape } from '../landscapes/index.ts';
 import { optimizer, problem, runOptimizer, type Optimizer } from '../optim/index.ts';
 import type { SimConfig } from './config.ts';
@@ -44,11 +44,9 @@ export function trialContext(config: SimConfig, landscape: Landscape, theta0Loss
   if (config.test.theta0 === 'atoms' && !(atomLosses instanceof Float64Array && atomLosses.length === landscape.atoms!().count)) {
     throw new InputError(`trialContext: test points drawn from the atoms need l_a(θ₀) of all ${landscape.atoms!().count} atoms`);
   }
+  const schedule = asSchedule(config.schedule);
   const optimizers = config.cells.map((c) =>
-    optimizer(c.optimizer, {
-      eta: c.eta, N: config.N, T: config.T, B: config.B, E: config.E, shuffle: config.shuffle,
-      sdeSubsteps: config.sdeSubsteps, sdeSamples: config.sdeSamples,
-    }),
+    optimizer(c.optimizer, { eta: c.eta, schedule, sdeB: config.B, sdeSubsteps: config.sdeSubsteps, sdeSamples: config.sdeSamples }),
   );
   return {
     config,

@@ -1,54 +1,36 @@
 /**
- * @file Worker-thread entry of simulations: a chunk of trials, or a range of atoms' share of
- * l(θ₀). The landscape is resolved from its spec once per thread (or handed over in-thread with
- * `provideLandscape`), and the trial context (optimizers, θ₀) built once per configuration, so a
- * chunk costs only its trials.
+ * @file The handlers of simulations: a chunk of trials (default export), given the run's
+ * context once per thread; and, in `theta0-worker.ts`, a range of atoms' l_a(θ₀). The trial
+ * context (landscape, optimizers, θ₀) is built once per run and thread, so a chunk costs only
+ * its trials.
  */
-import { resolveLandscape, type Landscape } from '../landscapes/index.ts';
+import { resolveRef, type LandscapeRef } from '../landscapes/index.ts';
 import type { SimConfig } from './config.ts';
 import { runTrials, trialContext, type TrialContext } from './trial.ts';
 
-export type SimTask =
-  | {
-    kind: 'trials'; config: SimConfig; landscapeOptions: Record<string, string | undefined>; theta0Loss?: number;
-    /** l_a(θ₀) of every atom (test.theta0 = 'atoms'), on a SharedArrayBuffer so that tasks share it without copies. */
-    atomLosses?: Float64Array; start: number; end: number;
-  }
-  | { kind: 'loss'; landscape: string; landscapeOptions: Record<string, string | undefined>; initSeed: number; start: number; end: number };
-
-const landscapes = new Map<string, Promise<Landscape>>();
-const contexts = new Map<string, TrialContext>();
-
-const keyOf = (spec: string, options: Record<string, string | undefined>) => JSON.stringify([spec, options]);
-
-/** Use `land` for `spec` in this thread instead of resolving it (landscapes made in-process, e.g. by tests). */
-export function provideLandscape(spec: string, options: Record<string, string | undefined>, land: Landscape): void {
-  landscapes.set(keyOf(spec, options), Promise.resolve(land));
+/** What every chunk of trials shares: plain data, sent once per thread. */
+export interface SimContext {
+  landscape: LandscapeRef;
+  config: SimConfig;
+  /** l(θ₀) where it is one number for the run. */
+  theta0Loss?: number;
+  /** l_a(θ₀) of every atom, where test points are drawn from the atoms. */
+  atomLosses?: Float64Array;
 }
 
-function landscape(spec: string, options: Record<string, string | undefined>): Promise<Landscape> {
-  const key = keyOf(spec, options);
-  let p = landscapes.get(key);
+/** Trials [start, end). */
+export interface TrialsTask {
+  start: number;
+  end: number;
+}
+
+const contexts = new WeakMap<SimContext, Promise<TrialContext>>();
+
+export default async function (task: TrialsTask, ctx: SimContext): Promise<Float64Array> {
+  let p = contexts.get(ctx);
   if (!p) {
-    p = resolveLandscape(spec, options);
-    landscapes.set(key, p);
+    p = resolveRef(ctx.landscape).then((land) => trialContext(ctx.config, land, ctx.theta0Loss, ctx.atomLosses));
+    contexts.set(ctx, p);
   }
-  return p;
-}
-
-export default async function (task: SimTask): Promise<Float64Array> {
-  if (task.kind === 'loss') {
-    // l_a(θ₀) for the atoms a ∈ [start, end)
-    const land = await landscape(task.landscape, task.landscapeOptions);
-    return land.program().values(land.init(task.initSeed), land.atoms!().batch(task.start, task.end));
-  }
-  const key = JSON.stringify([task.config, task.landscapeOptions, task.theta0Loss ?? null]);
-  let ctx = contexts.get(key);
-  if (!ctx) {
-    const land = await landscape(task.config.landscape, task.landscapeOptions);
-    ctx = trialContext(task.config, land, task.theta0Loss, task.atomLosses);
-    contexts.clear(); // one configuration at a time per thread
-    contexts.set(key, ctx);
-  }
-  return runTrials(ctx, task.start, task.end);
+  return runTrials(await p, task.start, task.end);
 }

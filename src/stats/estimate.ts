@@ -11,28 +11,14 @@
  * chunks; chunk c uses the random stream split(seed, c), so the estimate is the same for any
  * number of worker threads, and a run can resume after its last finished chunk.
  */
-import { diagrams, type Diagram } from '../diagrams/index.ts';
-import type { Batch, Program, Sample } from '../engine/index.ts';
-import { InputError, type Quantity, type Rng } from '../core/index.ts';
+import type { Diagram } from '../diagrams/index.ts';
+import { addObservation, emptyMoments, InputError, opt, type Moments, type Rng } from '../core/index.ts';
 import { Contractor, type PartSample } from './uvalue.ts';
-import { addObservation, emptyMoments, type Moments } from './moments.ts';
 import type { Landscape } from '../landscapes/index.ts';
 
 
 /** What the estimators need of a landscape (src/landscapes). */
 export type StatsSource = Pick<Landscape, 'P' | 'program' | 'sample' | 'atoms' | 'populationLoss'>;
-
-/** The diagrams whose values a prediction of `quantity` to `order` needs, by order then key. */
-export function neededDiagrams(order: number, quantity: Quantity): Diagram[] {
-  const out: Diagram[] = [];
-  for (let k = 0; k <= order; k++) out.push(...diagrams(k, quantity === 'test' ? 'test' : 'train'));
-  return out;
-}
-
-/** The samples of a batch as records of views (no copies). */
-export function batchSamples(program: Program, batch: Batch): Sample[] {
-  return program.samplesOf(batch);
-}
 
 /** Max evaluations exact mode will attempt before asking for sampled mode. */
 export const EXACT_LIMIT = 5_000_000;
@@ -42,7 +28,7 @@ export const EXACT_LIMIT = 5_000_000;
  * product of the atoms' weights times the contraction (memoized across assignments).
  */
 export function exactValues(src: StatsSource, theta: Float64Array, ds: readonly Diagram[], onProgress?: (done: number, total: number) => void): number[] {
-  if (!src.atoms) throw new InputError('stats: this landscape has no exact mode (no weighted atoms); use --samples S');
+  if (!src.atoms) throw new InputError(`stats: this landscape has no exact mode (no weighted atoms); use sampled mode (${opt('samples')})`);
   const a = src.atoms();
   // Check the cost before materializing the atoms (70,000 images would be 440 MB of float64).
   const A = a.count;
@@ -50,11 +36,11 @@ export function exactValues(src: StatsSource, theta: Float64Array, ds: readonly 
   if (!(total <= EXACT_LIMIT)) {
     const worst = ds.reduce((a, d) => (d.parts.length > a.parts.length ? d : a));
     throw new InputError(
-      `stats: exact mode would evaluate ${total.toExponential(2)} atom combinations (${A} atoms, up to ${worst.parts.length} parts per diagram, e.g. ${worst.key}); the limit is ${EXACT_LIMIT.toExponential(0)}: use --samples S`,
+      `stats: exact mode would evaluate ${total.toExponential(2)} atom combinations (${A} atoms, up to ${worst.parts.length} parts per diagram, e.g. ${worst.key}); the limit is ${EXACT_LIMIT.toExponential(0)}: use sampled mode (${opt('samples')})`,
     );
   }
   const program = src.program();
-  const atoms = batchSamples(program, a.batch());
+  const atoms = program.samplesOf(a.batch());
   const weights = a.weights;
   const c = new Contractor(program, theta);
   const parts: PartSample[] = atoms.map((sample, i) => ({ key: `a${i}`, sample }));
@@ -97,7 +83,7 @@ export function sampleChunk(
   const m = emptyMoments(ds.length);
   const values = new Array<number>(ds.length);
   for (let s = 0; s < draws; s++) {
-    const pool = batchSamples(program, src.sample(rng, poolSize)).map((sample, i) => ({ key: `x${i}`, sample }));
+    const pool = program.samplesOf(src.sample(rng, poolSize)).map((sample, i) => ({ key: `x${i}`, sample }));
     c.clear();
     for (let k = 0; k < ds.length; k++) values[k] = c.value(ds[k]!, pool);
     addObservation(m, values);

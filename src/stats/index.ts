@@ -1,5 +1,5 @@
 /** @file Public API of stats: unbiased estimates of diagram values (uvalues) with standard errors. */
 export { estimateStats, DEFAULT_CHUNK, type StatsOptions, type StatsResult } from './run.ts';
-export { neededDiagrams, exactValues, sampleChunk, batchSamples, EXACT_LIMIT, type StatsSource } from './estimate.ts';
+export type { StatsContext, ChunkTask } from './worker.ts';
+export { exactValues, sampleChunk, EXACT_LIMIT, type StatsSource } from './estimate.ts';
 export { Contractor, type PartSample } from './uvalue.ts';
-export { emptyMoments, addObservation, mergeMoments, standardErrors, covarianceOfMeans, type Moments } from './moments.ts';

@@ -12,7 +12,7 @@ const gauss = await resolveLandscape('gauss');
 const archimedes = await resolveLandscape('archimedes');
 
 test('GAUSS exact mode reproduces the hand-computed values of THEORY §5 to 1e-12', async () => {
-  const r = await estimateStats({ landscape: 'gauss', source: gauss, initSeed: 0, order: 3, quantity: 'train', exact: true });
+  const r = await estimateStats({ landscape: gauss, initSeed: 0, order: 3, quantity: 'train', exact: true });
   // At h = 0 with x ~ N(0,1): l_x = ½(h + x²e^{−h}), g = ½(1 − x²), H_x = ½x², J_x = −½x².
   const want: Record<string, number> = {
     '()(0)': 0.5, // l = ½(0 + E x²)
@@ -34,10 +34,10 @@ test('GAUSS exact mode reproduces the hand-computed values of THEORY §5 to 1e-1
 });
 
 async function exactAndSampled(land: typeof gauss, spec: string, seeds: number, S: number) {
-  const exact = await estimateStats({ landscape: spec, source: land, initSeed: 0, order: 3, quantity: 'test', exact: true });
+  const exact = await estimateStats({ landscape: land, initSeed: 0, order: 3, quantity: 'test', exact: true });
   const runs: StatsResult[] = [];
   for (let seed = 1; seed <= seeds; seed++) {
-    runs.push(await estimateStats({ landscape: spec, source: land, initSeed: 0, order: 3, quantity: 'test', samples: S, seed, workers: 0 }));
+    runs.push(await estimateStats({ landscape: land, initSeed: 0, order: 3, quantity: 'test', samples: S, seed, workers: 0 }));
   }
   return { exact, runs };
 }
@@ -58,10 +58,10 @@ for (const [name, land] of [['gauss', gauss], ['archimedes', archimedes]] as con
 }
 
 test('archimedes: single runs’ 95% intervals cover the exact values in 93–97% of 400 seeded runs (pooled over the order-3 keys)', async () => {
-  const exact = await estimateStats({ landscape: 'archimedes', source: archimedes, initSeed: 0, order: 3, quantity: 'test', exact: true });
+  const exact = await estimateStats({ landscape: archimedes, initSeed: 0, order: 3, quantity: 'test', exact: true });
   let hit = 0, total = 0;
   for (let seed = 1000; seed < 1400; seed++) {
-    const r = await estimateStats({ landscape: 'archimedes', source: archimedes, initSeed: 0, order: 3, quantity: 'test', samples: 200, seed, workers: 0 });
+    const r = await estimateStats({ landscape: archimedes, initSeed: 0, order: 3, quantity: 'test', samples: 200, seed, workers: 0 });
     for (const [k, v] of Object.entries(r.values)) {
       if (v.stderr < 1e-12) continue; // exact (the loss at θ₀) or noiseless up to rounding (e.g. G·G where G = 0)
       total++;
@@ -73,7 +73,7 @@ test('archimedes: single runs’ 95% intervals cover the exact values in 93–97
 });
 
 test('sampled estimates are identical with 0 and 2 worker threads', async () => {
-  const base = { landscape: 'archimedes', source: archimedes, initSeed: 0, order: 2, quantity: 'train' as const, samples: 300, seed: 7, chunkSize: 32, covariance: true };
+  const base = { landscape: archimedes, initSeed: 0, order: 2, quantity: 'train' as const, samples: 300, seed: 7, chunkSize: 32, covariance: true };
   const a = await estimateStats({ ...base, workers: 0 });
   const b = await estimateStats({ ...base, workers: 2 });
   assert.deepEqual(b, a);
@@ -83,12 +83,12 @@ test('sampled estimates are identical with 0 and 2 worker threads', async () => 
 });
 
 test('bad input: too few samples, no exact mode, an unwritable output', async () => {
-  await assert.rejects(estimateStats({ landscape: 'gauss', source: gauss, initSeed: 0, order: 2, quantity: 'test', samples: 1 }), /--samples must be an integer ≥ 2/);
+  await assert.rejects(estimateStats({ landscape: gauss, initSeed: 0, order: 2, quantity: 'test', samples: 1 }), /stats: `samples` must be an integer ≥ 2/);
   const { atoms: _drop, ...noAtoms } = gauss as unknown as Record<string, unknown>;
   void _drop;
   await assert.rejects(
-    estimateStats({ landscape: 'gauss', source: { ...noAtoms, init: gauss.init.bind(gauss), program: gauss.program.bind(gauss), sample: gauss.sample.bind(gauss) } as unknown as typeof gauss, initSeed: 0, order: 2, quantity: 'test', exact: true }),
+    estimateStats({ landscape: { ...noAtoms, init: gauss.init.bind(gauss), program: gauss.program.bind(gauss), sample: gauss.sample.bind(gauss) } as unknown as typeof gauss, initSeed: 0, order: 2, quantity: 'test', exact: true }),
     /no exact mode/,
   );
-  await assert.rejects(estimateStats({ landscape: 'gauss', source: gauss, initSeed: 0, order: 1, quantity: 'test', exact: true, out: '/proc/nope/stats.json' }), /not writable|cannot create the directory/);
+  await assert.rejects(estimateStats({ landscape: gauss, initSeed: 0, order: 1, quantity: 'test', exact: true, out: '/proc/nope/stats.json' }), /not writable|cannot create the directory/);
 });

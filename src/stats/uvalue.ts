@@ -33,13 +33,13 @@ export class Contractor {
 
   /** The contraction of `d` with part p using `parts[p]` (parts indexed as d.parts). */
   value(d: Diagram, parts: readonly PartSample[]): number {
-    const children = childrenOf(d);
+    const children = d.children;
     const dirs: Float64Array[] = [];
     for (const c of children[0]!) dirs.push(this.covector(d, c, children, parts).vec);
     return this.program.derivative(this.theta, dirs, parts[d.part[0]!]!.sample);
   }
 
-  private covector(d: Diagram, v: number, children: number[][], parts: readonly PartSample[]): { vec: Float64Array; key: string } {
+  private covector(d: Diagram, v: number, children: Diagram['children'], parts: readonly PartSample[]): { vec: Float64Array; key: string } {
     const sub = children[v]!.map((c) => this.covector(d, c, children, parts));
     // Children's order does not change the value (derivatives are symmetric): sort the keys.
     const order = sub.map((_, i) => i).sort((a, b) => (sub[a]!.key < sub[b]!.key ? -1 : sub[a]!.key > sub[b]!.key ? 1 : 0));
@@ -52,19 +52,4 @@ export class Contractor {
     }
     return { vec, key };
   }
-}
-
-const childCache = new WeakMap<Diagram, number[][]>();
-
-/** children[v] = the children of node v. */
-export function childrenOf(d: Diagram): number[][] {
-  let c = childCache.get(d);
-  if (!c) {
-    c = d.parent.map(() => [] as number[]);
-    d.parent.forEach((p, v) => {
-      if (v > 0) c![p]!.push(v);
-    });
-    childCache.set(d, c);
-  }
-  return c;
 }

@@ -1,33 +1,35 @@
 /**
- * @file Worker-thread entry for sampled statistics: one chunk of draws. The landscape is
- * resolved from its spec once per thread and kept; the chunk's random stream is
+ * @file The handler of sampled statistics: one chunk of draws. The job's context names the
+ * landscape, θ₀'s seed and the diagrams (resolved once per thread); the chunk's random stream is
  * split(seed, chunk), so the result depends only on the task.
  */
-import { resolveLandscape } from '../landscapes/index.ts';
-import { split } from '../core/index.ts';
-import { sampleChunk, type StatsSource } from './estimate.ts';
-import type { Moments } from './moments.ts';
-import { diagramsFromKeys } from './run.ts';
+import { split, type Moments } from '../core/index.ts';
+import { diagram, type Diagram } from '../diagrams/index.ts';
+import { resolveRef, type Landscape, type LandscapeRef } from '../landscapes/index.ts';
+import { sampleChunk } from './estimate.ts';
+
+/** What every chunk of a run shares. */
+export interface StatsContext {
+  landscape: LandscapeRef;
+  initSeed: number;
+  /** Diagram keys, in the order of the moments. */
+  keys: string[];
+}
 
 export interface ChunkTask {
-  landscape: string;
-  landscapeOptions: Record<string, string | undefined>;
-  initSeed: number;
-  keys: string[];
   seed: number;
   chunk: number;
   draws: number;
 }
 
-const cache = new Map<string, Promise<{ source: StatsSource; theta: Float64Array }>>();
+const prepared = new WeakMap<StatsContext, Promise<{ land: Landscape; theta: Float64Array; ds: Diagram[] }>>();
 
-export default async function (task: ChunkTask): Promise<Moments> {
-  const id = JSON.stringify([task.landscape, task.landscapeOptions, task.initSeed]);
-  let entry = cache.get(id);
-  if (!entry) {
-    entry = resolveLandscape(task.landscape, task.landscapeOptions).then((l) => ({ source: l, theta: l.init(task.initSeed) }));
-    cache.set(id, entry);
+export default async function (task: ChunkTask, ctx: StatsContext): Promise<Moments> {
+  let p = prepared.get(ctx);
+  if (!p) {
+    p = resolveRef(ctx.landscape).then((land) => ({ land, theta: land.init(ctx.initSeed), ds: ctx.keys.map((k) => diagram(k)) }));
+    prepared.set(ctx, p);
   }
-  const { source, theta } = await entry;
-  return sampleChunk(source, theta, diagramsFromKeys(task.keys), split(task.seed, task.chunk), task.draws);
+  const { land, theta, ds } = await p;
+  return sampleChunk(land, theta, ds, split(task.seed, task.chunk), task.draws);
 }
