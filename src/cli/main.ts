@@ -1,11 +1,14 @@
 /**
  * @file The CLI entry: a thin table of subcommands over the library. Only this layer prints
  * and sets exit codes: 0 success, 2 bad input (usage, flags, files), 1 anything unexpected.
+ * The library names its options in backticks ("`testPoints`"); here they become the flags
+ * that set them ("--test-points"), so each layer speaks its own language.
  */
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { InputError } from '../core/index.ts';
 import { commands } from './commands/index.ts';
+import { flagFor } from './options.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -21,9 +24,18 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** A library message as the CLI says it: each `option` named by the flag that sets it. */
+export function speakFlags(message: string, command: Command | null): string {
+  return message.replace(/`([A-Za-z][A-Za-z0-9]*)`/g, (_, name: string) => (command ? flagFor(command, name) : undefined) ?? name);
+}
+
 /** Run the CLI on `argv` (as in process.argv) and return the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
+  let running: Command | null = null;
+  program.hook('preAction', (_self, action) => {
+    running = action;
+  });
   try {
     await program.parseAsync(argv);
     return 0;
@@ -33,7 +45,7 @@ export async function main(argv: string[]): Promise<number> {
       return err.exitCode === 0 ? 0 : 2;
     }
     if (err instanceof InputError) {
-      process.stderr.write(`perturb: ${err.message}\n`);
+      process.stderr.write(`perturb: ${speakFlags(err.message, running)}\n`);
       return 2;
     }
     process.stderr.write(`perturb: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

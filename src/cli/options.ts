@@ -1,27 +1,27 @@
-/** @file Value parsers for CLI options: each names what it expected, so commander's error names the flag. */
-import { InvalidArgumentError } from 'commander';
+/**
+ * @file Value parsers for CLI options (each names what it expected, so commander's error names
+ * the flag), and the map from the library's option names to this CLI's flags.
+ */
+import { InvalidArgumentError, type Command } from 'commander';
+import { isNonNegativeInt, isPositiveInt } from '../core/index.ts';
+
+const integer = (value: string) => (/^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN);
 
 export function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < 1) {
-    throw new InvalidArgumentError(`expected a positive integer, got '${value}'`);
-  }
+  const n = integer(value);
+  if (!isPositiveInt(n)) throw new InvalidArgumentError(`expected a positive integer, got '${value}'`);
   return n;
 }
 
 export function nonNegativeInt(value: string): number {
-  const n = Number(value);
-  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n)) {
-    throw new InvalidArgumentError(`expected a non-negative integer, got '${value}'`);
-  }
+  const n = integer(value);
+  if (!isNonNegativeInt(n)) throw new InvalidArgumentError(`expected a non-negative integer, got '${value}'`);
   return n;
 }
 
 export function finiteNumber(value: string): number {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n)) {
-    throw new InvalidArgumentError(`expected a finite number, got '${value}'`);
-  }
+  if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`expected a finite number, got '${value}'`);
   return n;
 }
 
@@ -40,11 +40,30 @@ export function listOf<T>(item: (v: string) => T): (value: string) => T[] {
   };
 }
 
-export function oneOf<T extends string>(...choices: T[]): (value: string) => T {
+export function oneOf<T extends string>(...choices: readonly T[]): (value: string) => T {
   return (value: string) => {
-    if (!(choices as string[]).includes(value)) {
-      throw new InvalidArgumentError(`expected one of ${choices.join(', ')}, got '${value}'`);
-    }
+    if (!(choices as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${choices.join(', ')}, got '${value}'`);
     return value as T;
   };
+}
+
+/** Library options a command sets through a flag of another name (e.g. `optimizers` ← `--optimizer`). */
+const aliases = new WeakMap<Command, Record<string, string>>();
+
+export function optionAliases(command: Command, map: Record<string, string>): Command {
+  aliases.set(command, map);
+  return command;
+}
+
+/** The flag of `command` that sets the library option `name`, if any. */
+export function flagFor(command: Command, name: string): string | undefined {
+  const alias = aliases.get(command)?.[name];
+  if (alias) return alias;
+  return command.options.find((o) => o.attributeName() === name)?.long;
+}
+
+/** The options every command that takes a landscape shares: where its data are. */
+export interface DataFlags {
+  cifar10?: string;
+  cacheDir?: string;
 }

@@ -24,7 +24,7 @@ test('on GAUSS off its minimum, the order-3 series matches simulated SGD within 
 
 test('bad input names the flag and exits 2', () => {
   for (const [args, re] of [
-    [['--schedule', 'gd'], /--T: required with --schedule gd/],
+    [['--schedule', 'gd'], /schedule: --T is required for the gd schedule/],
     [['--N', '10', '--B', '3'], /B must divide N/],
     [['--eta', '0,0.1'], /--eta.*positive number/],
   ] as [string[], RegExp][]) {

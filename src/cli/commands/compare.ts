@@ -3,19 +3,21 @@
  * of the same schedule, for the test loss and the generalization gap at each η.
  */
 import type { Command } from 'commander';
-import { InputError } from '../../core/index.ts';
-import { compare, type CompareResult } from '../../sim/index.ts';
+import { SHUFFLES, type ScheduleKind, type Shuffle } from '../../core/index.ts';
+import { renderCompare } from '../../report/index.ts';
+import { compare } from '../../sim/index.ts';
 import { MAX_ORDER } from '../../theory/index.ts';
-import { listOf, nonNegativeInt, oneOf, positiveInt, positiveNumber } from '../options.ts';
-import { progressBar, type Progress } from '../progress.ts';
+import { landscapeFromFlags } from '../landscape.ts';
+import { listOf, nonNegativeInt, oneOf, positiveInt, positiveNumber, type DataFlags } from '../options.ts';
+import { phasedProgress } from '../progress.ts';
 
-interface CompareCli {
+interface CompareCli extends DataFlags {
   landscape: string;
-  schedule: 'sgd' | 'gd';
+  schedule: ScheduleKind;
   N: number;
   B?: number;
   E?: number;
-  shuffle?: 'fixed' | 'reshuffle';
+  shuffle?: Shuffle;
   T?: number;
   order: number;
   eta: number[];
@@ -24,28 +26,8 @@ interface CompareCli {
   seed: number;
   initSeed: number;
   workers?: number;
-  cifar10?: string;
   quiet?: boolean;
   json?: boolean;
-}
-
-const num = (x: number | null, d = 6) => (x === null ? '—' : Number(x.toPrecision(d)).toString());
-
-function human(r: CompareResult): string {
-  const lines = [
-    `${r.landscape}, ${r.schedule}: order-${r.order} series (diagram values ${r.statsMode === 'exact' ? 'exact over atoms' : 'sampled'}) beside simulation`,
-    '',
-  ];
-  const orders = Array.from({ length: r.order }, (_, k) => k + 1);
-  const head = ['quantity', 'η', ...orders.map((k) => `order ${k}`), '± se', 'simulated', '± se', 'z'];
-  const rows = r.rows.map((x) => [
-    x.quantity, num(x.eta), ...orders.map((k) => num(x.byOrder[k]!)), num(x.predictedStderr, 2),
-    num(x.simulated), num(x.simulatedStderr, 2), x.z === null ? '—' : x.z.toFixed(2),
-  ]);
-  const w = head.map((h, j) => Math.max(h.length, ...rows.map((row) => row[j]!.length)));
-  const fmt = (row: string[]) => '  ' + row.map((c, j) => (j < 1 ? c.padEnd(w[j]!) : c.padStart(w[j]!))).join('  ');
-  lines.push(fmt(head), ...rows.map(fmt), '', `  order k: the series truncated after η^k; z = (simulated − order ${r.order}) / combined standard error (|z| ≲ 2 where it holds).`);
-  return lines.join('\n') + '\n';
 }
 
 export function registerCompare(program: Command): void {
@@ -57,8 +39,8 @@ export function registerCompare(program: Command): void {
     .option('--N <n>', 'training points', positiveInt, 4)
     .option('--B <b>', 'sgd batch size (divides N)', positiveInt)
     .option('--E <e>', 'sgd epochs', positiveInt)
-    .option('--shuffle <how>', 'sgd: fixed or reshuffle', oneOf('fixed', 'reshuffle'))
-    .option('--T <t>', 'gd steps', positiveInt)
+    .option('--shuffle <how>', 'sgd: fixed or reshuffle', oneOf(...SHUFFLES))
+    .option('--T <t>', 'steps (gd: required; sgd: a whole number of epochs, T = E·N/B)', positiveInt)
     .option('--order <D>', `order of the series (0…${MAX_ORDER})`, nonNegativeInt, 3)
     .option('--eta <list>', 'learning rates, comma-separated', listOf(positiveNumber), [0.02, 0.05, 0.1, 0.2])
     .option('--trials <K>', 'simulated trials', positiveInt, 20000)
@@ -70,28 +52,17 @@ export function registerCompare(program: Command): void {
     .option('--quiet', 'no progress bar')
     .option('--json', 'print the rows as JSON')
     .action(async (o: CompareCli) => {
-      if (o.order > MAX_ORDER) throw new InputError(`--order: at most ${MAX_ORDER}, got ${o.order}`);
-      if (o.schedule === 'gd' && o.T === undefined) throw new InputError('--T: required with --schedule gd (the number of steps)');
-      if (o.schedule === 'sgd' && o.T !== undefined) throw new InputError('--T applies to --schedule gd only (SGD has T = E·N/B)');
-      let bar: Progress | null = null, phase = '';
+      const { ref } = await landscapeFromFlags(o.landscape, o);
+      const bar = phasedProgress({ stats: 'stats (draws)', theta0: 'l(θ₀) over atoms', trials: 'simulate (trials)' }, o.quiet);
       try {
         const r = await compare({
-          ...o,
-          landscapeOptions: { cifar10: o.cifar10 },
-          onProgress: (done, total, p) => {
-            if (o.quiet) return;
-            if (p !== phase) {
-              bar?.stop();
-              bar = progressBar(p, total);
-              phase = p;
-            }
-            bar!.update(done);
-          },
+          landscape: ref, schedule: o.schedule, N: o.N, B: o.B, E: o.E, shuffle: o.shuffle, T: o.T, order: o.order, eta: o.eta,
+          trials: o.trials, samples: o.samples, seed: o.seed, initSeed: o.initSeed, workers: o.workers, onProgress: bar.onProgress,
         });
-        (bar as Progress | null)?.stop();
-        process.stdout.write(o.json ? JSON.stringify(r, null, 2) + '\n' : human(r));
+        bar.stop();
+        process.stdout.write(o.json ? JSON.stringify(r, null, 2) + '\n' : renderCompare(r));
       } finally {
-        (bar as Progress | null)?.stop();
+        bar.stop();
       }
     });
 }

@@ -4,13 +4,15 @@
  * 95% intervals, and paired differences, written to an output directory (resumable).
  */
 import type { Command } from 'commander';
-import { resolveLandscape } from '../../landscapes/index.ts';
+import { SHUFFLES, type Shuffle } from '../../core/index.ts';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../../optim/index.ts';
-import { FILES, humanReport, simulate, type SimulationResult } from '../../sim/index.ts';
-import { listOf, nonNegativeInt, oneOf, positiveInt, positiveNumber } from '../options.ts';
-import { progressBar, type Progress } from '../progress.ts';
+import { renderSimulation } from '../../report/index.ts';
+import { FILES, simulate, type SimulationResult } from '../../sim/index.ts';
+import { landscapeFromFlags } from '../landscape.ts';
+import { listOf, nonNegativeInt, oneOf, optionAliases, positiveInt, positiveNumber, type DataFlags } from '../options.ts';
+import { phasedProgress } from '../progress.ts';
 
-interface SimulateCliOptions {
+interface SimulateCliOptions extends DataFlags {
   landscape: string;
   optimizer: OptimizerName[];
   eta: number[];
@@ -18,7 +20,7 @@ interface SimulateCliOptions {
   N: number;
   B?: number;
   E?: number;
-  shuffle?: 'fixed' | 'reshuffle';
+  shuffle?: Shuffle;
   trials: number;
   testPoints?: number;
   seed: number;
@@ -31,21 +33,20 @@ interface SimulateCliOptions {
   out: string;
   json?: boolean;
   quiet?: boolean;
-  cifar10?: string;
 }
 
 export function registerSimulate(program: Command): void {
-  program
+  const cmd = program
     .command('simulate')
     .description('paired Monte-Carlo trials of optimizers on a landscape: test/train loss, gap, test increase and named coordinates, with standard errors and paired differences')
     .requiredOption('--landscape <spec>', 'built-in name (with :key=value parameters) or a module path')
     .requiredOption('--optimizer <list>', `comma-separated: ${OPTIMIZER_NAMES.join(', ')} (differences are taken against the first)`, listOf(oneOf(...OPTIMIZER_NAMES)))
     .requiredOption('--eta <list>', 'learning rates, e.g. 0.01,0.02', listOf(positiveNumber))
-    .option('--T <t>', 'steps of every optimizer (sgd: T = E·N/B, so a whole number of epochs); default E·N/B', positiveInt)
+    .option('--T <t>', 'steps of every optimizer (with sgd: a whole number of epochs, T = E·N/B; without: required)', positiveInt)
     .requiredOption('--N <n>', 'training set size', positiveInt)
     .option('--B <b>', 'sgd batch size, dividing N (also the batch whose noise sde matches; default 1)', positiveInt)
     .option('--E <e>', 'sgd epochs (default T·B/N, or 1 without --T)', positiveInt)
-    .option('--shuffle <how>', 'sgd: fixed (cycle) or reshuffle (a fresh permutation per epoch); default fixed', oneOf('fixed', 'reshuffle'))
+    .option('--shuffle <how>', 'sgd: fixed (cycle) or reshuffle (a fresh permutation per epoch); default fixed', oneOf(...SHUFFLES))
     .requiredOption('--trials <K>', 'trials (each a fresh training set shared by every optimizer and η)', positiveInt)
     .option('--test-points <M>', 'estimate the test loss on M fresh points per trial (needed where l(θ) is expensive, e.g. image landscapes)', positiveInt)
     .option('--seed <s>', 'seed of the trials', nonNegativeInt, 0)
@@ -60,31 +61,21 @@ export function registerSimulate(program: Command): void {
     .option('--quiet', 'no progress bar')
     .option('--json', 'print the summary as JSON: { summary: [...], differences: [...], ... }')
     .action(async (o: SimulateCliOptions) => {
-      const landscapeOptions = { cifar10: o.cifar10 };
-      const source = await resolveLandscape(o.landscape, landscapeOptions);
-      let bar: Progress | null = null;
-      let phase = '';
+      const { ref } = await landscapeFromFlags(o.landscape, o);
+      const bar = phasedProgress({ theta0: 'l(θ₀) over atoms', trials: 'simulate (trials)' }, o.quiet);
       let result: SimulationResult;
       try {
         result = await simulate({
-          landscape: source.spec, landscapeOptions, source,
-          optimizers: o.optimizer, eta: o.eta, T: o.T, N: o.N, B: o.B, E: o.E, shuffle: o.shuffle,
+          landscape: ref, optimizers: o.optimizer, eta: o.eta, T: o.T, N: o.N, B: o.B, E: o.E, shuffle: o.shuffle,
           trials: o.trials, testPoints: o.testPoints, seed: o.seed, initSeed: o.initSeed, randomInit: o.randomInit,
-          sdeSubsteps: o.sdeSubsteps, sdeSamples: o.sdeSamples,
-          workers: o.workers, out: o.out, resume: o.resume,
-          onProgress: (done, total, p) => {
-            if (p !== phase) {
-              bar?.stop();
-              phase = p;
-              bar = progressBar(p === 'theta0' ? 'l(θ₀) over atoms' : 'simulate (trials)', total, { quiet: o.quiet, start: done });
-            }
-            bar!.update(done);
-          },
+          sdeSubsteps: o.sdeSubsteps, sdeSamples: o.sdeSamples, workers: o.workers, out: o.out, resume: o.resume,
+          onProgress: bar.onProgress,
         });
       } finally {
-        (bar as Progress | null)?.stop();
+        bar.stop();
       }
-      process.stdout.write(o.json ? JSON.stringify(result, null, 2) + '\n' : humanReport(result));
+      process.stdout.write(o.json ? JSON.stringify(result, null, 2) + '\n' : renderSimulation(result));
       if (!o.json) process.stderr.write(`wrote ${o.out}/{${FILES.trials},${FILES.summary},${FILES.csv}}\n`);
     });
+  optionAliases(cmd, { optimizers: '--optimizer' });
 }

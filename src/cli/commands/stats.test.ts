@@ -56,9 +56,9 @@ test('a run killed midway and resumed gives the same file as an uninterrupted ru
 test('bad input names the flag and exits 2, writing nothing', () => {
   const out = join(dir, 'bad.json');
   const cases: [string[], RegExp][] = [
-    [['--landscape', 'gauss', '--order', '2', '--samples', '1', '--out', out], /--samples: at least 2/],
+    [['--landscape', 'gauss', '--order', '2', '--samples', '1', '--out', out], /--samples must be an integer ≥ 2/],
     [['--landscape', 'gauss', '--order', '2', '--out', out], /exactly one of --exact and --samples/],
-    [['--landscape', 'gauss', '--order', '9', '--exact', '--out', out], /--order: at most 6/],
+    [['--landscape', 'gauss', '--order', '9', '--exact', '--out', out], /--order must be an integer from 0 to 6, got 9/],
     [['--landscape', 'gauss', '--order', 'x', '--exact'], /--order.*expected a non-negative integer/],
     [['--landscape', 'no-such-landscape', '--order', '1', '--exact'], /no-such-landscape/],
     [['--landscape', 'gauss', '--order', '1', '--exact', '--out', '/proc/none/x.json'], /not writable|cannot create the directory/],

@@ -4,14 +4,15 @@
  * `perturb predict` reads.
  */
 import type { Command } from 'commander';
-import { InputError, type Quantity } from '../../core/index.ts';
-import { resolveLandscape } from '../../landscapes/index.ts';
+import type { Quantity } from '../../core/index.ts';
+import { renderStats } from '../../report/index.ts';
 import { estimateStats, type StatsResult } from '../../stats/index.ts';
 import { MAX_ORDER } from '../../theory/index.ts';
-import { nonNegativeInt, oneOf, positiveInt } from '../options.ts';
-import { progressBar } from '../progress.ts';
+import { landscapeFromFlags } from '../landscape.ts';
+import { nonNegativeInt, oneOf, positiveInt, type DataFlags } from '../options.ts';
+import { phasedProgress } from '../progress.ts';
 
-interface StatsCliOptions {
+interface StatsCliOptions extends DataFlags {
   landscape: string;
   initSeed: number;
   order: number;
@@ -24,18 +25,7 @@ interface StatsCliOptions {
   out?: string;
   resume?: boolean;
   json?: boolean;
-  cifar10?: string;
   quiet?: boolean;
-}
-
-const num = (x: number) => String(Number(x.toPrecision(8)));
-
-function humanTable(r: StatsResult): string {
-  const rows = Object.entries(r.values).map(([k, v]) => [k, num(v.mean), v.stderr === 0 ? 'exact' : `± ${num(v.stderr)}`]);
-  const w = [0, 1, 2].map((j) => Math.max(...rows.map((row) => row[j]!.length), ['key', 'value', 'stderr'][j]!.length));
-  const line = (row: string[]) => row.map((c, j) => (j === 0 ? c.padEnd(w[j]!) : c.padStart(w[j]!))).join('  ');
-  const head = `${r.landscape} at θ₀ (init seed ${r.initSeed}): ${Object.keys(r.values).length} diagram values for the ${r.quantity} series to order ${r.order}, ${r.mode === 'exact' ? 'exact over atoms' : `${r.samples} samples, seed ${r.seed}`}`;
-  return [head, line(['key', 'value', 'stderr']), ...rows.map(line)].join('\n') + '\n';
 }
 
 export function registerStats(program: Command): void {
@@ -57,36 +47,20 @@ export function registerStats(program: Command): void {
     .option('--quiet', 'no progress bar')
     .option('--json', 'print the stats file as JSON')
     .action(async (o: StatsCliOptions) => {
-      if (o.order > MAX_ORDER) throw new InputError(`--order: at most ${MAX_ORDER}, got ${o.order}`);
-      if (!o.exact === (o.samples === undefined)) throw new InputError('give exactly one of --exact and --samples S');
-      if (o.samples !== undefined && o.samples < 2) throw new InputError(`--samples: at least 2 draws are needed for a standard error, got ${o.samples}`);
-      if (o.resume && !o.out) throw new InputError('--resume needs --out (the checkpoint sits beside the output file)');
-      const landscapeOptions = { cifar10: o.cifar10 };
-      const source = await resolveLandscape(o.landscape, landscapeOptions);
-      // exact mode reports combinations evaluated: show it in per mille
-      const bar = progressBar(o.exact ? 'stats (exact, ‰)' : 'stats (draws)', o.samples ?? 1000, { quiet: o.quiet });
+      const { ref } = await landscapeFromFlags(o.landscape, o);
+      // exact mode reports atom combinations evaluated: shown in per mille
+      const bar = phasedProgress({ exact: 'stats (exact, ‰)', draws: 'stats (draws)' }, o.quiet);
       let result: StatsResult;
       try {
         result = await estimateStats({
-          landscape: source.spec,
-          landscapeOptions,
-          source,
-          initSeed: o.initSeed,
-          order: o.order,
-          quantity: o.quantity,
-          exact: o.exact,
-          samples: o.samples,
-          seed: o.seed,
-          workers: o.workers,
-          covariance: o.covariance,
-          out: o.out,
-          resume: o.resume,
-          onProgress: (done, total) => bar.update(o.exact ? Math.floor((1000 * done) / total) : done),
+          landscape: ref, initSeed: o.initSeed, order: o.order, quantity: o.quantity, exact: o.exact, samples: o.samples, seed: o.seed,
+          workers: o.workers, covariance: o.covariance, out: o.out, resume: o.resume,
+          onProgress: (done, total) => (o.exact ? bar.onProgress(Math.floor((1000 * done) / total), 1000, 'exact') : bar.onProgress(done, total, 'draws')),
         });
       } finally {
         bar.stop();
       }
-      process.stdout.write(o.json ? JSON.stringify(result, null, 2) + '\n' : humanTable(result));
+      process.stdout.write(o.json ? JSON.stringify(result, null, 2) + '\n' : renderStats(result));
       if (o.out && !o.json) process.stderr.write(`wrote ${o.out}\n`);
     });
 }

@@ -1,0 +1,10 @@
+/**
+ * @file Public API of report: what perturb shows of its results — text renderers for every
+ * command, readers of its own output files, and diagram drawings as files.
+ */
+export {
+  renderDiagrams, diagramsJson, renderPrediction, predictionJson, renderStats, renderSimulation, renderCompare,
+  renderLandscapeList, landscapeListJson, renderLandscapeSummary,
+} from './text.ts';
+export { readJson, readStats, readSimulation } from './read.ts';
+export { svgFileName, writeDiagramDrawings } from './drawings.ts';

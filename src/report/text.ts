@@ -1,0 +1,162 @@
+/**
+ * @file Text renderers of perturb's results: what each command prints for a person. Pure
+ * functions from a library result to text, with core's number formats and table, so that a
+ * value looks the same wherever it is shown.
+ */
+import { describeSchedule, formatExact, formatNumber, formatStderr, textTable, type Schedule } from '../core/index.ts';
+import { rationals, type Diagram } from '../diagrams/index.ts';
+import type { LandscapeSummary, LandscapeTemplate, ParamSpec } from '../landscapes/index.ts';
+import type { CompareResult, SimulationResult, SummaryRow } from '../sim/index.ts';
+import type { StatsResult } from '../stats/index.ts';
+import type { Prediction } from '../theory/index.ts';
+
+// ---------------------------------------------------------------------------------------------
+// Diagrams
+
+/** The listing of `perturb diagrams`: key, edges, parts, |Aut|, irreducible, label, and a count. */
+export function renderDiagrams(list: readonly Diagram[], o: { order: number; quantity: 'test' | 'train'; irreducible?: boolean }): string {
+  const rows = [['key', 'edges', 'parts', '|Aut|', 'irreducible', 'label']];
+  for (const d of list) rows.push([d.key, String(d.order), String(d.parts.length), String(d.aut), d.irreducible ? 'yes' : 'no', d.label || '—']);
+  const n = list.length;
+  return textTable(rows) +
+    `${n} ${o.quantity}-loss diagram${n === 1 ? '' : 's'} with ${o.order} edge${o.order === 1 ? '' : 's'}${o.irreducible ? ' (irreducible only)' : ''}\n`;
+}
+
+/** Diagrams as JSON rows: key, edges as [parent, child] with node 0 the root, parts, |Aut|, label. */
+export function diagramsJson(list: readonly Diagram[]) {
+  return list.map((d) => ({ key: d.key, edges: d.edges, parts: d.parts, aut: d.aut, label: d.label, irreducible: d.irreducible }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Predictions
+
+/** A prediction as JSON: the coefficients, the terms with exact multipliers, the values at η. */
+export function predictionJson(p: Prediction, schedule: Schedule) {
+  return {
+    quantity: p.quantity,
+    schedule,
+    order: p.order,
+    coefficients: p.coefficients,
+    stderr: p.stderr,
+    terms: p.terms.map((t) => ({
+      key: t.key, label: t.label, order: t.order, multiplier: rationals.toString(t.multiplier), multiplierValue: t.multiplierValue,
+      value: t.value, stderr: t.stderr, contribution: t.contribution,
+    })),
+    values: p.values,
+  };
+}
+
+/** The coefficients c_d, the series at each η, and with `explain` every diagram term. */
+export function renderPrediction(p: Prediction, schedule: Schedule, o: { explain?: boolean } = {}): string {
+  const out: string[] = [];
+  out.push(`${p.quantity} loss${p.quantity === 'gap' ? ' (test − train)' : ''} after ${describeSchedule(schedule)}, to order η^${p.order} (${p.terms.length} diagram terms)\n`);
+  out.push(textTable([['d', 'c_d', '± stderr'], ...p.coefficients.map((c, d) => [String(d), formatExact(c), formatStderr(p.stderr[d]!)])], { indent: '  ' }));
+  if (p.values.length > 0) {
+    out.push('series at η\n');
+    out.push(textTable([['η', 'value', '± stderr'], ...p.values.map((v) => [formatNumber(v.eta), formatExact(v.value), formatStderr(v.stderr)])], { indent: '  ' }));
+  }
+  if (o.explain) {
+    out.push('terms: c_d = Σ multiplier · value\n');
+    out.push(textTable([
+      ['d', 'key', 'label', 'multiplier', 'value', '± stderr', 'contribution'],
+      ...p.terms.map((t) => [String(t.order), t.key, t.label || '—', rationals.toString(t.multiplier), formatExact(t.value), formatStderr(t.stderr), formatExact(t.contribution)]),
+    ], { indent: '  ' }));
+  }
+  return out.join('');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statistics
+
+/** The diagram values of a stats file, exact or with their standard errors. */
+export function renderStats(r: StatsResult): string {
+  const exact = r.mode === 'exact';
+  const rows = Object.entries(r.values).map(([k, v]) => [k, exact || v.stderr === 0 ? formatExact(v.mean) : formatNumber(v.mean), v.stderr === 0 ? 'exact' : `± ${formatStderr(v.stderr)}`]);
+  const head = `${r.landscape} at θ₀ (init seed ${r.initSeed}): ${rows.length} diagram values for the ${r.quantity} series to order ${r.order}, ${exact ? 'exact over atoms' : `${r.samples} samples, seed ${r.seed}`}`;
+  return head + '\n' + textTable([['key', 'value', 'stderr'], ...rows], { left: 1 });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Simulations
+
+const interval = (x: SummaryRow) => (x.ci95 ? `[${formatNumber(x.ci95[0])}, ${formatNumber(x.ci95[1])}]` : '–');
+
+/** Settings, then a table of the summary and one of the paired differences. */
+export function renderSimulation(r: SimulationResult): string {
+  const s = r.settings;
+  const lines = [
+    `${r.landscape}: ${s.trials} trials, seed ${s.seed}, N = ${s.N}, T = ${s.T}${s.optimizers.includes('sgd') ? ` (sgd: B = ${s.B}, E = ${s.E}, ${s.shuffle})` : ''}`,
+    `test loss: ${r.testLoss.method}${r.testLoss.theta0Loss !== null ? `; l(θ₀) = ${r.testLoss.theta0Loss}` : ''}`,
+  ];
+  if (r.sdeNoise) lines.push(`sde noise: ${r.sdeNoise}`);
+  lines.push('');
+  lines.push(textTable([
+    ['optimizer', 'η', 'metric', 'mean', '± stderr', '95% interval', 'trials', 'diverged'],
+    ...r.summary.map((x) => [x.optimizer, String(x.eta), x.metric, formatNumber(x.mean), formatStderr(x.stderr), interval(x), String(x.trials), String(x.diverged)]),
+  ], { left: 3 }).trimEnd());
+  if (r.differences.length) {
+    lines.push('', `paired differences, per trial: optimizer − ${r.differencesAgainst} at the same η`);
+    lines.push(textTable([
+      ['optimizer', 'η', 'metric', 'mean', '± stderr', '(unpaired)', '95% interval', 'trials', 'diverged'],
+      ...r.differences.map((x) => [`${x.optimizer} − ${x.minus}`, String(x.eta), x.metric, formatNumber(x.mean), formatStderr(x.stderr), formatStderr(x.stderrUnpaired), interval(x), String(x.trials), String(x.diverged)]),
+    ], { left: 3 }).trimEnd());
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** The series truncated at each order beside the simulation, with z-scores. */
+export function renderCompare(r: CompareResult): string {
+  const orders = Array.from({ length: r.order }, (_, k) => k + 1);
+  const head = ['quantity', 'η', ...orders.map((k) => `order ${k}`), '± se', 'simulated', '± se', 'z'];
+  const rows = r.rows.map((x) => [
+    x.quantity, formatNumber(x.eta), ...orders.map((k) => formatNumber(x.byOrder[k]!)), formatStderr(x.predictedStderr),
+    formatNumber(x.simulated), formatStderr(x.simulatedStderr), x.z === null ? '—' : x.z.toFixed(2),
+  ]);
+  return [
+    `${r.landscape}, ${r.schedule}: order-${r.order} series (diagram values ${r.statsMode === 'exact' ? 'exact over atoms' : 'sampled'}) beside simulation`,
+    '',
+    textTable([head, ...rows], { left: 1, indent: '  ' }).trimEnd(),
+    '',
+    `  order k: the series truncated after η^k; z = (simulated − order ${r.order}) / combined standard error (|z| ≲ 2 where it holds).`,
+  ].join('\n') + '\n';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Landscapes
+
+const paramText = (ps: readonly ParamSpec[]) => (ps.length === 0 ? '—' : ps.map((p) => `${p.name}=${p.default}`).join(','));
+
+/** The built-in families as JSON rows. */
+export function landscapeListJson(list: readonly LandscapeTemplate[]) {
+  return list.map((t) => ({
+    name: t.name, P: t.P ?? null, description: t.description, dataSource: t.dataSource, exactMode: t.exactMode ?? null,
+    params: t.params.map((p) => ({ name: p.name, default: p.default, description: p.description, domain: p.domain ?? 'real' })),
+  }));
+}
+
+/** The built-in families as a table. */
+export function renderLandscapeList(list: readonly LandscapeTemplate[]): string {
+  return textTable([
+    ['name', 'P', 'exact mode', 'parameters', 'data'],
+    ...list.map((t) => [t.name, t.P === undefined ? '?' : String(t.P), t.exactMode ? 'yes' : 'no', paramText(t.params), t.dataSource]),
+  ], { indent: '  ' });
+}
+
+function quantityText(q: LandscapeSummary['loss']): string {
+  const v = q.stderr && q.stderr > 0 ? `${formatExact(q.value)} ± ${formatStderr(q.stderr)}` : formatExact(q.value);
+  return `${v}   (${q.how})`;
+}
+
+/** What `perturb landscape` prints: P, data, loss and |G| at θ₀, coordinates, and what is exact. */
+export function renderLandscapeSummary(s: LandscapeSummary): string {
+  const rows: string[][] = [
+    ['spec', s.spec],
+    ['P', String(s.P)],
+    ['data', s.dataSource],
+    ['init seed', String(s.initSeed)],
+    ['loss at θ₀', quantityText(s.loss)],
+    ['|G| at θ₀', quantityText(s.gradNorm)],
+  ];
+  if (Object.keys(s.coordinates).length > 0) rows.push(['coordinates', Object.entries(s.coordinates).map(([k, i]) => `${k} = θ[${i}]`).join(', ')]);
+  return `${s.name}${s.description ? ` — ${s.description}` : ''}\n` + textTable(rows, { indent: '  ' }) + 'exact:\n' + s.exact.map((e) => `  - ${e}\n`).join('');
+}
