@@ -6,20 +6,21 @@
  * converge slowly to normality; ARCHIMEDES, linear in x, is calibrated at S = 200 (npm test).
  */
 import { resolveLandscape } from '../src/landscapes/index.ts';
-import { mapChunks } from '../src/parallel/index.ts';
+import { workerThreads } from '../src/parallel/index.ts';
 import { estimateStats } from '../src/stats/index.ts';
-import type { CoverageTask } from './coverage-worker.ts';
+import type { CoverageContext, CoverageTask } from './coverage-worker.ts';
 
 export async function run(opts: { landscape?: string; samples?: number; runs?: number } = {}): Promise<void> {
   const landscape = opts.landscape ?? 'gauss', S = opts.samples ?? 20_000, runs = opts.runs ?? 400;
   const l = await resolveLandscape(landscape);
-  const ex = await estimateStats({ landscape, source: l, initSeed: 0, order: 3, quantity: 'test', exact: true });
+  const ex = await estimateStats({ landscape: l, initSeed: 0, order: 3, quantity: 'test', exact: true });
   const exact = Object.fromEntries(Object.entries(ex.values).map(([k, v]) => [k, v.mean]));
   const per = 10;
   const tasks: CoverageTask[] = [];
-  for (let s = 1000; s < 1000 + runs; s += per) tasks.push({ landscape, seeds: [s, Math.min(1000 + runs, s + per)], samples: S, exact });
+  for (let s = 1000; s < 1000 + runs; s += per) tasks.push({ seeds: [s, Math.min(1000 + runs, s + per)] });
   const z: Record<string, number[]> = {};
-  for await (const [, part] of mapChunks<CoverageTask, Record<string, number[]>>({ worker: new URL('./coverage-worker.ts', import.meta.url), tasks })) {
+  const job = { handler: new URL('./coverage-worker.ts', import.meta.url), context: { landscape, samples: S, exact }, tasks, count: tasks.length };
+  for await (const [, part] of workerThreads().run<CoverageContext, CoverageTask, Record<string, number[]>>(job)) {
     for (const [k, v] of Object.entries(part)) (z[k] ??= []).push(...v);
   }
   let hit = 0, total = 0;

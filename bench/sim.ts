@@ -62,7 +62,7 @@ async function timedRun(land: Landscape, workers: number, trials: number): Promi
   const marks: [number, number][] = [];
   let t0 = 0, t1 = 0;
   const result = await simulate({
-    landscape: land.spec, source: land, ...SETTINGS, trials, seed: SEED, workers, out: dir, chunkSize: 16,
+    landscape: land, ...SETTINGS, trials, seed: SEED, workers, out: dir, chunkSize: 16,
     onProgress: (done, _total, phase) => {
       const now = performance.now();
       if (phase === 'theta0') {
@@ -140,7 +140,7 @@ export async function run(opts: { trials?: number; torchTrials?: number; archime
   const K = opts.archimedesTrials ?? 200, T = 10_000;
   process.stderr.write(`sim: ARCHIMEDES, ${K} trials of T = 10^4 at η = 0.01, 0.02, 0.05, 0.1 (2 workers)…\n`);
   const etas = [0.01, 0.02, 0.05, 0.1];
-  const arch = await simulate({ landscape: 'archimedes', optimizers: ['sgd'], eta: etas, N: T, T, trials: K, seed: 1, workers: 2 });
+  const arch = await simulate({ landscape: { spec: 'archimedes' }, optimizers: ['sgd'], eta: etas, N: T, T, trials: K, seed: 1, workers: 2 });
   console.log(`\nARCHIMEDES: z displacement per step, batch-1 SGD, one epoch, T = 10^4, ${K} trials (THEORY §4: η²/6)`);
   console.log(table(['η', 'measured', '± stderr', 'η²/6', 'relative deviation', 'deviation / η'], etas.map((eta) => {
     const z = arch.summary.find((r) => r.eta === eta && r.metric === 'z')!;

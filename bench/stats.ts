@@ -23,8 +23,9 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Batch, Program } from '../src/engine/index.ts';
 import { resolveLandscape } from '../src/landscapes/index.ts';
-import { rng, split } from '../src/core/index.ts';
-import { mergeMoments, emptyMoments, neededDiagrams, sampleChunk, standardErrors, type StatsSource } from '../src/stats/index.ts';
+import { emptyMoments, mergeMoments, rng, split, standardErrors } from '../src/core/index.ts';
+import { sampleChunk, type StatsSource } from '../src/stats/index.ts';
+import { neededDiagrams } from '../src/theory/index.ts';
 import { PYTHON, torchAvailable } from './torch-run.ts';
 import { table } from './timing.ts';
 

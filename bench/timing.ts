@@ -1,4 +1,5 @@
 /** @file Timing helpers shared by the benchmarks: the same protocol as bench/torch_engine.py. */
+import { textTable } from '../src/core/index.ts';
 
 /**
  * Seconds per call: median over `reps` timed repetitions of `inner` calls each, `inner` chosen
@@ -28,9 +29,8 @@ export function fmtSeconds(s: number): string {
   return `${(s * 1e6).toFixed(1)} µs`;
 }
 
-/** Print rows as an aligned text table. */
+/** Rows as an aligned text table under a header and a rule (core's table: one format everywhere). */
 export function table(header: string[], rows: string[][]): string {
-  const w = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  ');
-  return [line(header), w.map((n) => '-'.repeat(n)).join('  '), ...rows.map(line)].join('\n');
+  const w = header.map((h, i) => Math.max([...h].length, ...rows.map((r) => [...r[i]!].length)));
+  return textTable([header, w.map((n) => '-'.repeat(n)), ...rows], { left: 1 }).trimEnd();
 }

@@ -98,12 +98,12 @@ describe('loadCifar10', () => {
       assert.ok(e.message.includes(resolve(missing)) && e.message.includes(join(resolve(missing), 'cifar-10-batches-bin')), e.message);
       assert.ok(e.message.includes('https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz'), e.message);
       assert.match(e.message, /unpack/);
-      assert.match(e.message, /--cifar10 DIR/);
+      assert.match(e.message, /`cifar10` DIR/);
       assert.match(e.message, /PERTURB_CIFAR10/);
       return true;
     });
     await assert.rejects(resolveCifar10Dir(undefined, {}), (e: unknown) =>
-      e instanceof InputError && /no directory was given/.test(e.message) && /--cifar10 DIR/.test(e.message) && /cifar-10-binary\.tar\.gz/.test(e.message));
+      e instanceof InputError && /no directory was given/.test(e.message) && /`cifar10` DIR/.test(e.message) && /cifar-10-binary\.tar\.gz/.test(e.message));
   });
 
   it('names the batch files that are missing from an incomplete directory', async () => {

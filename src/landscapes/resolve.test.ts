@@ -54,8 +54,8 @@ describe('built-ins by name', () => {
     const saved = process.env['PERTURB_CIFAR10'];
     delete process.env['PERTURB_CIFAR10'];
     try {
-      await rejectsWith(resolveLandscape('cifar-convnet'), /CIFAR-10 was not found: no directory was given/, /--cifar10 DIR/, /PERTURB_CIFAR10/, /cifar-10-binary\.tar\.gz/);
-      await rejectsWith(resolveLandscape('cifar-logistic', { cifar10: '/nonexistent/perturb-cifar' }), /CIFAR-10 was not found at \/nonexistent\/perturb-cifar/, /--cifar10 DIR/);
+      await rejectsWith(resolveLandscape('cifar-convnet'), /CIFAR-10 was not found: no directory was given/, /`cifar10` DIR/, /PERTURB_CIFAR10/, /cifar-10-binary\.tar\.gz/);
+      await rejectsWith(resolveLandscape('cifar-logistic', { cifar10: '/nonexistent/perturb-cifar' }), /CIFAR-10 was not found at \/nonexistent\/perturb-cifar/, /`cifar10` DIR/);
     } finally {
       if (saved !== undefined) process.env['PERTURB_CIFAR10'] = saved;
     }
