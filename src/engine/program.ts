@@ -63,9 +63,6 @@ class Executable {
   readonly rts: NodeRT[] = [];
   readonly forward: Step[] = [];
   readonly backward: Step[] = [];
-  /** The node that each step belongs to (for profiling). */
-  readonly forwardOwner: number[] = [];
-  readonly backwardOwner: number[] = [];
   readonly param: NodeRT;
   readonly out: NodeRT;
   readonly full: number;
@@ -131,11 +128,7 @@ class Executable {
       rt.buf = heap;
       if (rt.node.kind === 'const') heap.set(rt.node.attrs.value as Float64Array, rt.off);
       if (rt.node.kind === 'data') this.copyIn.set(rt.node.id, copy(rt.size, false));
-      if (rt.node.kind === 'op' && !rt.viewOf) {
-        this.buildSteps(rt, K, kernels);
-        while (this.forwardOwner.length < this.forward.length) this.forwardOwner.push(rt.node.id);
-        while (this.backwardOwner.length < this.backward.length) this.backwardOwner.push(rt.node.id);
-      }
+      if (rt.node.kind === 'op' && !rt.viewOf) this.buildSteps(rt, K, kernels);
     }
     this.param = this.rts[program.theta.id]!;
     this.out = this.rts[program.output.id]!;
