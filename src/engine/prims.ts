@@ -45,7 +45,8 @@ export type Prim =
   | { family: 'linear'; shape: ShapeRule; diff: readonly number[]; make(node: Tensor, aux: readonly Loc[]): LinearKernel }
   /** Bilinear kernels get the executable's SIMD kernels; all their arrays are its heap. */
   | { family: 'bilinear'; shape: ShapeRule; make(node: Tensor, simd: SimdKernels): BilinearKernel }
-  | { family: 'unary'; shape: ShapeRule; derivs: Derivs; maxOrder: number }
+  /** `derivs(attrs)`: the derivative routine for the node's attributes (powi's exponent). */
+  | { family: 'unary'; shape: ShapeRule; derivs(attrs: Readonly<Record<string, unknown>>): Derivs; maxOrder: number }
   | { family: 'stop'; shape: ShapeRule; make(node: Tensor): (x: Float64Array, xo: number, z: Float64Array, zo: number) => void };
 
 export type PrimName =
@@ -450,14 +451,14 @@ export const prims: { [P in PrimName]: Prim } = {
     },
   },
 
-  exp: { family: 'unary', shape: unaryShape, derivs: expDerivs, maxOrder: Infinity },
-  log: { family: 'unary', shape: unaryShape, derivs: logDerivs, maxOrder: Infinity },
-  sin: { family: 'unary', shape: unaryShape, derivs: sinShiftDerivs(0), maxOrder: Infinity },
-  cos: { family: 'unary', shape: unaryShape, derivs: sinShiftDerivs(1), maxOrder: Infinity },
-  tanh: { family: 'unary', shape: unaryShape, derivs: tanhDerivs, maxOrder: MAX_ORDER },
-  softplus: { family: 'unary', shape: unaryShape, derivs: softplusDerivs, maxOrder: MAX_ORDER },
-  // powi is registered per exponent through attrs.p; see unaryDerivs below.
-  powi: { family: 'unary', shape: unaryShape, derivs: () => { throw new Error('powi: use unaryDerivs'); }, maxOrder: Infinity },
+  exp: { family: 'unary', shape: unaryShape, derivs: () => expDerivs, maxOrder: Infinity },
+  log: { family: 'unary', shape: unaryShape, derivs: () => logDerivs, maxOrder: Infinity },
+  sin: { family: 'unary', shape: unaryShape, derivs: () => sinShiftDerivs(0), maxOrder: Infinity },
+  cos: { family: 'unary', shape: unaryShape, derivs: () => sinShiftDerivs(1), maxOrder: Infinity },
+  tanh: { family: 'unary', shape: unaryShape, derivs: () => tanhDerivs, maxOrder: MAX_ORDER },
+  softplus: { family: 'unary', shape: unaryShape, derivs: () => softplusDerivs, maxOrder: MAX_ORDER },
+  // z = x^p for an integer p
+  powi: { family: 'unary', shape: unaryShape, derivs: (a) => powiDerivs(a.p as number), maxOrder: Infinity },
 
   // z = max over axes of x_∅, as a constant (no derivative flows through it)
   maxStop: {
@@ -481,12 +482,3 @@ export const prims: { [P in PrimName]: Prim } = {
     },
   },
 };
-
-/** The derivative routine of a unary node (powi carries its exponent as an attribute). */
-export function unaryDerivs(node: Tensor): Derivs {
-  if (node.prim === 'powi') return powiDerivs(node.attrs.p as number);
-  const p = prims[node.prim as PrimName];
-  if (p.family !== 'unary') throw new Error(`unaryDerivs: ${node.prim} is not unary`);
-  return p.derivs;
-}
-

@@ -11,7 +11,7 @@
  */
 import { InputError } from '../core/index.ts';
 import { closurePlanes, livePartitions, productPlanes, subsets } from './planes.ts';
-import { prims, unaryDerivs, type Loc, type PrimName } from './prims.ts';
+import { prims, type Loc, type PrimName } from './prims.ts';
 import { copy, product } from './kernels.ts';
 import { simdHeap, type SimdKernels } from './simd.ts';
 import { fmtShape, sizeOf, Trace, withTrace, type Shape, type Tensor } from './tensor.ts';
@@ -246,7 +246,7 @@ class Executable {
       }
       case 'unary': {
         const x = xs[0]!;
-        const derivs = unaryDerivs(node);
+        const derivs = prim.derivs(node.attrs);
         const d = z.extraOff, x0 = at(x, 0);
         fwd.push(() => derivs(h, x0, n, K, h, d));
         const live = new Set(x.planes);
