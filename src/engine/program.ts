@@ -11,10 +11,10 @@
  */
 import { InputError } from '../core/index.ts';
 import { closurePlanes, livePartitions, productPlanes, subsets } from './planes.ts';
-import { prims, type Loc, type PrimName } from './prims.ts';
+import { primOf, type Loc } from './prims.ts';
 import { copy, product } from './kernels.ts';
 import { simdHeap, type SimdKernels } from './simd.ts';
-import { fmtShape, sizeOf, Trace, withTrace, type Shape, type Tensor } from './tensor.ts';
+import { fmtShape, sizeOf, Tensor, Trace, withTrace, type DataNode, type Node, type OpNode, type ParamNode, type Shape } from './tensor.ts';
 
 /** A traced scalar function f(θ, data). */
 export type LossFn = (theta: Tensor, data: Record<string, Tensor>) => Tensor;
@@ -36,7 +36,7 @@ export const MAX_DIRECTIONS = 6;
 
 /** A node's place in the executable's heap: forward planes at `off`, adjoint planes at `adjOff`. */
 interface NodeRT extends Loc {
-  node: Tensor;
+  node: Node;
   size: number;
   planes: number[];
   slot: Int32Array; // plane mask → slot, −1 when the plane is identically zero
@@ -94,17 +94,18 @@ class Executable {
         node, size, planes, slot, adjPlanes, adjSlot, buf: new Float64Array(0), off: top, adjOff: -1,
         stride: size, adjStride: size, viewOf: null, extraOff: -1,
       };
-      if (node.kind === 'op' && (node.prim === 'reshape' || node.prim === 'slice')) {
+      const prim = node.kind === 'op' ? primOf(node) : null;
+      const start = node.kind === 'op' && prim?.family === 'linear' ? prim.view?.(node.params) : undefined;
+      if (start !== undefined) {
         // Same planes and adjoint planes as the input (a linear op with one input), so the
         // node can live inside the input's memory: no copy forward, no transpose backward.
         const parent = this.rts[node.inputs[0]!.id]!;
-        const start = node.prim === 'slice' ? (node.attrs.start as number) : 0;
         Object.assign(rt, { slot: parent.slot, adjSlot: parent.adjSlot, off: parent.off + start, stride: parent.stride, viewOf: { parent, start } });
         this.rts.push(rt);
         continue;
       }
       top += planes.length * size;
-      if (node.kind === 'op' && prims[node.prim as PrimName].family === 'unary') {
+      if (prim?.family === 'unary') {
         rt.extraOff = top;
         top += (K + 1) * size;
       }
@@ -126,20 +127,20 @@ class Executable {
     this.heap = heap;
     for (const rt of this.rts) {
       rt.buf = heap;
-      if (rt.node.kind === 'const') heap.set(rt.node.attrs.value as Float64Array, rt.off);
+      if (rt.node.kind === 'const') heap.set(rt.node.value, rt.off);
       if (rt.node.kind === 'data') this.copyIn.set(rt.node.id, copy(rt.size, false));
-      if (rt.node.kind === 'op' && !rt.viewOf) this.buildSteps(rt, K, kernels);
+      if (rt.node.kind === 'op' && !rt.viewOf) this.buildSteps(rt.node, rt, K, kernels);
     }
     this.param = this.rts[program.theta.id]!;
     this.out = this.rts[program.output.id]!;
   }
 
   /** Planes that can be nonzero at `node` (planes.ts). */
-  private livePlanes(node: Tensor): number[] {
+  private livePlanes(node: Node): number[] {
     if (node.kind === 'param') return [0, ...Array.from({ length: this.m }, (_, i) => 1 << i)];
     if (node.kind !== 'op') return [0];
     const ins = node.inputs.map((x) => this.rts[x.id]!.planes);
-    const prim = prims[node.prim as PrimName];
+    const prim = primOf(node);
     switch (prim.family) {
       case 'linear':
         return [...new Set(prim.diff.flatMap((i) => ins[i]!))].sort((a, b) => a - b);
@@ -157,10 +158,11 @@ class Executable {
    * θ needs only F; an op's output needs R∖B for every plane R its differentiable inputs need
    * and every plane B ⊆ R of the factor that multiplies it in the transpose rule.
    */
-  private neededAdjoints(node: Tensor, planes: number[]): number[] {
+  private neededAdjoints(node: Node, planes: number[]): number[] {
     if (!node.dependsOnTheta) return [];
     if (node.kind === 'param') return [this.full];
-    const prim = prims[node.prim as PrimName];
+    if (node.kind !== 'op') return [];
+    const prim = primOf(node);
     const need = new Set<number>();
     const from = (i: number, factor: readonly number[]) => {
       const x = node.inputs[i]!;
@@ -184,10 +186,9 @@ class Executable {
     return [...need].sort((a, b) => a - b);
   }
 
-  private buildSteps(z: NodeRT, K: number, simd: SimdKernels): void {
-    const node = z.node;
+  private buildSteps(node: OpNode, z: NodeRT, K: number, simd: SimdKernels): void {
     const xs = node.inputs.map((x) => this.rts[x.id]!);
-    const prim = prims[node.prim as PrimName];
+    const prim = primOf(node);
     const fwd = this.forward, bwd = this.backward;
     const h = this.heap;
     const n = z.size;
@@ -246,7 +247,7 @@ class Executable {
       }
       case 'unary': {
         const x = xs[0]!;
-        const derivs = prim.derivs(node.attrs);
+        const derivs = prim.derivs(node.params);
         const d = z.extraOff, x0 = at(x, 0);
         fwd.push(() => derivs(h, x0, n, K, h, d));
         const live = new Set(x.planes);
@@ -339,9 +340,9 @@ class Executable {
  */
 export class Program {
   readonly trace: Trace;
-  readonly theta: Tensor;
-  readonly output: Tensor;
-  readonly dataNodes: ReadonlyMap<string, Tensor>;
+  readonly theta: ParamNode;
+  readonly output: Node;
+  readonly dataNodes: ReadonlyMap<string, DataNode>;
   readonly P: number;
   private readonly cache: Executable[] = [];
 
@@ -350,25 +351,24 @@ export class Program {
     if (!Number.isSafeInteger(P) || P < 1) throw new InputError(`compile: P must be a positive integer, got ${P}`);
     this.P = P;
     const trace = (this.trace = new Trace());
-    const dataNodes = new Map<string, Tensor>();
+    const dataNodes = new Map<string, DataNode>();
     let out: unknown;
-    const theta = (this.theta = trace.add('param', 'theta', [], [P]));
+    const theta = (this.theta = trace.param([P]));
     withTrace(trace, () => {
       const data: Record<string, Tensor> = {};
       for (const [name, shape] of Object.entries(spec.data ?? {})) {
         if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d < 1)) {
           throw new InputError(`compile: data field '${name}' must have a shape of positive integers, got ${JSON.stringify(shape)}`);
         }
-        const t = trace.add('data', 'data', [], shape, { name });
+        const t = trace.data(name, shape);
         data[name] = t;
         dataNodes.set(name, t);
       }
       out = fn(theta, data);
     });
-    if (!(out instanceof Object) || !('id' in (out as object)) || trace.nodes[(out as Tensor).id] !== out) {
-      throw new InputError('compile: the function must return a tensor built from its arguments');
-    }
-    const o = out as Tensor;
+    // The trace's node for `out`, if `out` is one (anything else, or a tensor of another trace, is refused).
+    const o = out instanceof Tensor ? trace.nodes[out.id] : undefined;
+    if (o === undefined || o !== out) throw new InputError('compile: the function must return a tensor built from its arguments');
     if (o.size !== 1) throw new InputError(`compile: the function must return a scalar, got shape ${fmtShape(o.shape)}`);
     this.output = o;
     this.dataNodes = dataNodes;
@@ -381,9 +381,10 @@ export class Program {
     if (hit) return hit;
     if (m > MAX_DIRECTIONS) throw new InputError(`derivative: at most ${MAX_DIRECTIONS} directions are supported, got ${m}`);
     for (const node of this.trace.nodes) {
-      const prim = node.kind === 'op' ? prims[node.prim as PrimName] : null;
+      if (node.kind !== 'op') continue;
+      const prim = primOf(node);
       const need = m + (withGrad ? 1 : 0);
-      if (prim?.family === 'unary' && prim.maxOrder < need) {
+      if (prim.family === 'unary' && prim.maxOrder < need) {
         throw new InputError(`derivative: ${node.prim} supports derivatives up to order ${prim.maxOrder}, ${need} requested`);
       }
     }
