@@ -1,14 +1,16 @@
 /**
- * @file The primitives: for each, its shape rule, its kernel and its derivative rule, side by side.
+ * @file The primitives: for each, its typed attributes, shape rule, kernels and derivative
+ * family, side by side.
  *
- * Three families carry every derivative (see planes.ts for why they suffice at any order):
+ * Four families carry every derivative (families.ts applies them at any order; planes.ts says
+ * why that suffices):
  * - linear   z = L(x):      transpose rule x̃ += Lᵀ z̃, applied plane by plane;
  * - bilinear z = B(x, y):   rules x̃ += B_xᵀ(y, z̃) and ỹ += B_yᵀ(x, z̃), applied to plane pairs;
  * - unary    z = f(x):      the derivatives f, f′, f″, … at x_∅, from which Faà di Bruno builds
- *                           every plane forward and the algebra-valued f′(x) backward.
- * `stop` primitives (maxStop) produce constants: used for numerical shifts that cancel exactly.
- * The table is an exhaustive mapped type: adding a primitive name breaks the build until it
- * has its rules.
+ *                           every plane forward and the algebra-valued f′(x) backward;
+ * - stop     z = g(x_∅):    a constant (maxStop), for numerical shifts that cancel exactly.
+ * A primitive supplies only what its family asks for (FamilyParts). The table is an exhaustive
+ * mapped type: adding a primitive name to PrimParams breaks the build until it has its rules.
  */
 import { InputError } from '../core/index.ts';
 import * as K from './kernels.ts';
