@@ -7,8 +7,8 @@
  * runs steps. Adjoints use complement indexing (x̃_R = ∂z_F/∂x_{F∖R}), in which each transpose is
  * an algebra product: x̃_R += Σ_{B ⊆ R} factor_B · z̃_{R∖B}. A family's adjoint rule therefore
  * only says which planes B its factor has; z must then carry z̃_{R∖B} for every plane R an input
- * needs. The table is an exhaustive mapped type: a new family breaks the build until it has all
- * three rules.
+ * needs. The table is an exhaustive mapped type: a new family breaks the build until it has
+ * every rule.
  */
 import { product } from './kernels.ts';
 import { closurePlanes, livePartitions, productPlanes, subsets } from './planes.ts';
