@@ -1,6 +1,7 @@
 /**
  * @file Every op's derivatives of orders 1–4 against finite differences of the engine's own
- * lower-order results, plus the exact identities between orders and the symmetry of D^k f.
+ * lower-order results, plus the exact identities between orders and the symmetry of D^k f; the
+ * cases together reach every primitive of prims.ts (checked by the last test).
  *
  * Each case is a scalar f(θ) = head(op(inputs(θ))) where
  * - every input of the op is a cubic of a slice of θ, lift(x) = x + 0.3x² + 0.1x³, so all of the
@@ -28,6 +29,7 @@ import {
   mean, mul, neg, pow, reshape, scale, sigmoid, sin, slice, softmaxCrossEntropy, softplus, square, sub, sum,
   tanh, type Tensor, type LossFn, type Sample, type Shape,
 } from './index.ts';
+import { prims } from './prims.ts';
 import { absDot, along, dot, fdDerivative, fdGradient, mulberry32, permutations, relErr, uniform, WorstErrors } from './testing.ts';
 
 const FD_TOL = 1e-6;
@@ -234,6 +236,19 @@ for (const c of cases) {
     }
   });
 }
+
+/**
+ * The cases above must reach every primitive: the primitives in their traced graphs are exactly
+ * the names of prims.ts's table, so a primitive added without a finite-difference case fails here.
+ */
+test('every primitive of prims.ts appears in some finite-difference case above', () => {
+  const seen = new Set<string>();
+  for (const c of cases) {
+    for (const node of compile(c.fn, { P: c.P, data: c.data ?? {} }).trace.nodes) if (node.kind === 'op') seen.add(node.prim);
+  }
+  const all = Object.keys(prims).sort();
+  assert.deepEqual([...seen].sort(), all, `primitives without a finite-difference case: ${all.filter((p) => !seen.has(p)).join(', ')}`);
+});
 
 after(() => {
   console.log(`worst relative errors against finite differences (h = 1e-3, Richardson):\n${worst.summary()}`);

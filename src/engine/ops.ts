@@ -5,16 +5,16 @@
  * binary ops broadcast like numpy.
  */
 import { InputError } from '../core/index.ts';
-import { normAxes, prims, type PrimName } from './prims.ts';
+import { normAxes, prims, type PrimName, type PrimParams } from './prims.ts';
 import { currentTrace, fmtShape, sizeOf, Tensor, type Shape } from './tensor.ts';
 
 export type TensorLike = Tensor | number;
 
 /** Append one primitive to the current trace after its shape rule accepts the inputs. */
-function bind(prim: PrimName, inputs: readonly Tensor[], attrs: Record<string, unknown> = {}): Tensor {
+function bind<P extends PrimName>(prim: P, inputs: readonly Tensor[], params: PrimParams[P]): Tensor {
   const trace = currentTrace(prim);
-  const shape = prims[prim].shape(inputs, attrs);
-  return trace.add('op', prim, inputs, shape, attrs);
+  const shape = prims[prim].shape(inputs, params);
+  return trace.op(prim, params, inputs, shape);
 }
 
 /** A constant tensor (a number is a scalar). */
@@ -23,7 +23,7 @@ export function constant(value: number | ArrayLike<number>, shape?: Shape): Tens
   const data = typeof value === 'number' ? Float64Array.of(value) : Float64Array.from(value);
   const sh = shape ?? (typeof value === 'number' ? [] : [data.length]);
   if (sizeOf(sh) !== data.length) throw new InputError(`constant: ${data.length} values do not fit shape ${fmtShape(sh)}`);
-  return trace.add('const', 'const', [], sh, { value: data });
+  return trace.constant(data, sh);
 }
 
 const lift = (x: TensorLike): Tensor => (typeof x === 'number' ? constant(x) : x);
@@ -54,11 +54,11 @@ function binary(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
 
 export function add(a: TensorLike, b: TensorLike): Tensor {
   if (typeof b === 'number' && b === 0 && typeof a !== 'number') return a;
-  return bind('add', binary('add', a, b));
+  return bind('add', binary('add', a, b), {});
 }
 
 export function neg(x: TensorLike): Tensor {
-  return bind('neg', [lift(x)]);
+  return bind('neg', [lift(x)], {});
 }
 
 export function sub(a: TensorLike, b: TensorLike): Tensor {
@@ -74,7 +74,7 @@ export function scale(x: TensorLike, c: number): Tensor {
 export function mul(a: TensorLike, b: TensorLike): Tensor {
   if (typeof b === 'number') return scale(a, b);
   if (typeof a === 'number') return scale(b, a);
-  return bind('mul', binary('mul', a, b));
+  return bind('mul', binary('mul', a, b), {});
 }
 
 /** x^p for an integer p (negative allowed). */
@@ -92,13 +92,13 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
   return mul(a, pow(b, -1));
 }
 
-export const exp = (x: TensorLike): Tensor => bind('exp', [lift(x)]);
-export const log = (x: TensorLike): Tensor => bind('log', [lift(x)]);
-export const sin = (x: TensorLike): Tensor => bind('sin', [lift(x)]);
-export const cos = (x: TensorLike): Tensor => bind('cos', [lift(x)]);
-export const tanh = (x: TensorLike): Tensor => bind('tanh', [lift(x)]);
+export const exp = (x: TensorLike): Tensor => bind('exp', [lift(x)], {});
+export const log = (x: TensorLike): Tensor => bind('log', [lift(x)], {});
+export const sin = (x: TensorLike): Tensor => bind('sin', [lift(x)], {});
+export const cos = (x: TensorLike): Tensor => bind('cos', [lift(x)], {});
+export const tanh = (x: TensorLike): Tensor => bind('tanh', [lift(x)], {});
 /** log(1 + eˣ), stable for large |x|. */
-export const softplus = (x: TensorLike): Tensor => bind('softplus', [lift(x)]);
+export const softplus = (x: TensorLike): Tensor => bind('softplus', [lift(x)], {});
 /** 1 / (1 + e^{−x}) = exp(x − softplus(x)). */
 export const sigmoid = (x: TensorLike): Tensor => exp(sub(x, softplus(x)));
 
@@ -149,7 +149,7 @@ export function logsumexp(x: Tensor, opts?: AxisOptions): Tensor {
 
 /** x[index] for a 1-D x and an integer-valued index tensor (e.g. a label from the data). */
 export function gather(x: Tensor, index: TensorLike): Tensor {
-  return bind('gather', [x, lift(index)]);
+  return bind('gather', [x, lift(index)], {});
 }
 
 /** −log softmax(logits)[label] = logsumexp(logits) − logits[label], for 1-D logits. */
@@ -165,14 +165,14 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (a.rank === 2 && b.rank === 1) {
     // rows of a against b: contiguous dot products
     if (a.shape[1] !== b.shape[0]) throw new InputError(`matmul: cannot multiply shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
-    return reshape(bind('matmulNT', [a, reshape(b, [1, b.size])]), [a.shape[0]!]);
+    return reshape(bind('matmulNT', [a, reshape(b, [1, b.size])], {}), [a.shape[0]!]);
   }
   if (a.rank === 1 && b.rank === 2) return reshape(matmul(reshape(a, [1, a.size]), b), [b.shape[1]!]);
   if (a.rank === 1 && b.rank === 1) {
     if (a.size !== b.size) throw new InputError(`matmul: cannot multiply shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
-    return reshape(bind('matmulNT', [reshape(a, [1, a.size]), reshape(b, [1, b.size])]), []);
+    return reshape(bind('matmulNT', [reshape(a, [1, a.size]), reshape(b, [1, b.size])], {}), []);
   }
-  return bind('matmul', [a, b]);
+  return bind('matmul', [a, b], {});
 }
 
 /** A dense layer: w·x + b with w [out, in] (PyTorch's layout), x [in], b [out]. */
@@ -208,7 +208,7 @@ export function conv2d(x: Tensor, w: Tensor, opts: Conv2dOptions = {}): Tensor {
   const cols = bind('im2col', [x], { kh, kw, stride });
   const [, H, W] = x.shape as [number, number, number];
   const ho = Math.floor((H - kh) / stride) + 1, wo = Math.floor((W - kw) / stride) + 1;
-  let y = reshape(bind('matmulNT', [reshape(w, [cout, cin * kh * kw]), cols]), [cout, ho, wo]);
+  let y = reshape(bind('matmulNT', [reshape(w, [cout, cin * kh * kw]), cols], {}), [cout, ho, wo]);
   if (opts.bias) {
     if (opts.bias.size !== cout) throw new InputError(`conv2d: bias ${fmtShape(opts.bias.shape)} does not fit ${cout} output channels`);
     y = add(y, reshape(opts.bias, [cout, 1, 1]));

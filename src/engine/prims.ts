@@ -1,19 +1,21 @@
 /**
- * @file The primitives: for each, its shape rule, its kernel and its derivative rule, side by side.
+ * @file The primitives: for each, its typed attributes, shape rule, kernels and derivative
+ * family, side by side.
  *
- * Three families carry every derivative (see planes.ts for why they suffice at any order):
+ * Four families carry every derivative (families.ts applies them at any order; planes.ts says
+ * why that suffices):
  * - linear   z = L(x):      transpose rule x̃ += Lᵀ z̃, applied plane by plane;
  * - bilinear z = B(x, y):   rules x̃ += B_xᵀ(y, z̃) and ỹ += B_yᵀ(x, z̃), applied to plane pairs;
  * - unary    z = f(x):      the derivatives f, f′, f″, … at x_∅, from which Faà di Bruno builds
- *                           every plane forward and the algebra-valued f′(x) backward.
- * `stop` primitives (maxStop) produce constants: used for numerical shifts that cancel exactly.
- * The table is an exhaustive mapped type: adding a primitive name breaks the build until it
- * has its rules.
+ *                           every plane forward and the algebra-valued f′(x) backward;
+ * - stop     z = g(x_∅):    a constant (maxStop), for numerical shifts that cancel exactly.
+ * A primitive supplies only what its family asks for (FamilyParts). The table is an exhaustive
+ * mapped type: adding a primitive name to PrimParams breaks the build until it has its rules.
  */
 import { InputError } from '../core/index.ts';
 import * as K from './kernels.ts';
 import type { SimdKernels } from './simd.ts';
-import { fmtShape, sizeOf, type Shape, type Tensor } from './tensor.ts';
+import { fmtShape, sizeOf, type OpNode, type Shape, type Tensor } from './tensor.ts';
 
 /** Where a node's plane ∅ lives at run time (data nodes move from sample to sample). */
 export interface Loc {
@@ -39,28 +41,77 @@ export interface BilinearKernel {
 /** Fills d[do + k·n + i] = f^{(k)}(x[xo + i]) for k = 0…K. */
 export type Derivs = (x: Float64Array, xo: number, n: number, K: number, d: Float64Array, do_: number) => void;
 
-type ShapeRule = (inputs: readonly Tensor[], attrs: Readonly<Record<string, unknown>>) => Shape;
+/** z_∅ = a function of x_∅ alone, written at (z, zo) from (x, xo). */
+export type StopKernel = (x: Float64Array, xo: number, z: Float64Array, zo: number) => void;
 
-export type Prim =
-  | { family: 'linear'; shape: ShapeRule; diff: readonly number[]; make(node: Tensor, aux: readonly Loc[]): LinearKernel }
+type NoParams = Readonly<Record<string, never>>;
+
+/**
+ * The attributes of each primitive, fixed at trace time (as jax-js types its `Primitive`
+ * params): `bind` takes them typed by primitive and every rule reads them without a cast.
+ */
+export interface PrimParams {
+  add: NoParams;
+  neg: NoParams;
+  scale: { readonly c: number };
+  reshape: { readonly shape: Shape };
+  slice: { readonly start: number; readonly shape: Shape };
+  broadcastTo: { readonly shape: Shape };
+  /** `axes` normalized: sorted, unique, nonnegative. */
+  sum: { readonly axes: readonly number[]; readonly keepDims: boolean };
+  gather: NoParams;
+  im2col: { readonly kh: number; readonly kw: number; readonly stride: number };
+  mul: NoParams;
+  matmul: NoParams;
+  matmulNT: NoParams;
+  exp: NoParams;
+  log: NoParams;
+  sin: NoParams;
+  cos: NoParams;
+  tanh: NoParams;
+  softplus: NoParams;
+  powi: { readonly p: number };
+  maxStop: { readonly axes: readonly number[] };
+}
+
+export type PrimName = keyof PrimParams;
+
+/**
+ * What each derivative family needs from a primitive beyond its shape rule (families.ts turns
+ * these into planes and steps). Kernels are made per node, once, when an executable is built.
+ */
+export interface FamilyParts<P extends PrimName = PrimName> {
+  linear: {
+    /** The inputs the op is linear in (gather's index is not differentiated). */
+    readonly diff: readonly number[];
+    make(node: OpNode<P>, aux: readonly Loc[]): LinearKernel;
+    /** For z = x.flat[s…] (reshape, slice): s. Such a z is a view into x's memory: no copy forward, no transpose backward. */
+    view?(params: PrimParams[P]): number;
+  };
   /** Bilinear kernels get the executable's SIMD kernels; all their arrays are its heap. */
-  | { family: 'bilinear'; shape: ShapeRule; make(node: Tensor, simd: SimdKernels): BilinearKernel }
-  | { family: 'unary'; shape: ShapeRule; derivs: Derivs; maxOrder: number }
-  | { family: 'stop'; shape: ShapeRule; make(node: Tensor): (x: Float64Array, xo: number, z: Float64Array, zo: number) => void };
+  bilinear: { make(node: OpNode<P>, simd: SimdKernels): BilinearKernel };
+  /** `derivs(params)`: the routine tabulating f, f′, f″, … for the node's attributes (powi's exponent). */
+  unary: { derivs(params: PrimParams[P]): Derivs; readonly maxOrder: number };
+  stop: { make(node: OpNode<P>): StopKernel };
+}
 
-export type PrimName =
-  | 'add' | 'neg' | 'scale' | 'reshape' | 'slice' | 'broadcastTo' | 'sum' | 'gather' | 'im2col'
-  | 'mul' | 'matmul' | 'matmulNT'
-  | 'exp' | 'log' | 'sin' | 'cos' | 'tanh' | 'softplus' | 'powi'
-  | 'maxStop';
+export type Family = keyof FamilyParts;
+
+type ShapeRule<P extends PrimName> = (inputs: readonly Tensor[], params: PrimParams[P]) => Shape;
+
+/** A table entry of family F. */
+export type PrimOf<F extends Family, P extends PrimName = PrimName> = { readonly family: F; readonly shape: ShapeRule<P> } & FamilyParts<P>[F];
+
+/** A primitive's table entry: its family's parts, typed for its attributes. */
+export type Prim<P extends PrimName = PrimName> = { [F in Family]: PrimOf<F, P> }[Family];
 
 // ---------------------------------------------------------------------------------------------
 // Shape helpers
 
 const same = (a: Shape, b: Shape) => a.length === b.length && a.every((d, i) => d === b[i]);
-const unaryShape: ShapeRule = (xs) => xs[0]!.shape;
+const unaryShape = (xs: readonly Tensor[]): Shape => xs[0]!.shape;
 
-function sameShapes(op: string): ShapeRule {
+function sameShapes(op: string): (xs: readonly Tensor[]) => Shape {
   return (xs) => {
     if (!same(xs[0]!.shape, xs[1]!.shape)) {
       throw new InputError(`${op}: shapes ${fmtShape(xs[0]!.shape)} and ${fmtShape(xs[1]!.shape)} differ`);
@@ -254,49 +305,49 @@ function ipow(v: number, e: number): number {
 // ---------------------------------------------------------------------------------------------
 // The table.
 
-export const prims: { [P in PrimName]: Prim } = {
+export const prims: { [P in PrimName]: Prim<P> } = {
   // z = x + y
   add: { family: 'linear', shape: sameShapes('add'), diff: [0, 1], make: (z) => identityKernel(z.size) },
   // z = −x
   neg: { family: 'linear', shape: unaryShape, diff: [0], make: (z) => scaleKernel(z.size, -1) },
   // z = c·x for a constant c
-  scale: { family: 'linear', shape: unaryShape, diff: [0], make: (z) => scaleKernel(z.size, z.attrs.c as number) },
+  scale: { family: 'linear', shape: unaryShape, diff: [0], make: (z) => scaleKernel(z.size, z.params.c) },
   reshape: {
     family: 'linear',
     diff: [0],
-    shape: (xs, a) => {
-      const shape = a.shape as Shape;
+    shape: (xs, { shape }) => {
       if (sizeOf(shape) !== xs[0]!.size) throw new InputError(`reshape: cannot reshape ${fmtShape(xs[0]!.shape)} (size ${xs[0]!.size}) to ${fmtShape(shape)} (size ${sizeOf(shape)})`);
       return shape;
     },
     make: (z) => identityKernel(z.size),
+    view: () => 0,
   },
   // z = x.flat[start : start + size(shape)], reshaped
   slice: {
     family: 'linear',
     diff: [0],
-    shape: (xs, a) => {
-      const start = a.start as number, shape = a.shape as Shape;
+    shape: (xs, { start, shape }) => {
       if (!Number.isInteger(start) || start < 0 || start + sizeOf(shape) > xs[0]!.size) {
         throw new InputError(`slice: range [${start}, ${start + sizeOf(shape)}) for shape ${fmtShape(shape)} is outside a tensor of size ${xs[0]!.size} (shape ${fmtShape(xs[0]!.shape)})`);
       }
       return shape;
     },
     make: (z) => {
-      const n = z.size, s = z.attrs.start as number;
+      const n = z.size, s = z.params.start;
       const put = K.copy(n, false), add = K.copy(n, true);
       return {
         apply: (_i, x, xo, out, zo, acc) => (acc ? add : put)(x, xo + s, out, zo),
         transpose: (_i, zt, zto, xt, xto) => add(zt, zto, xt, xto + s),
       };
     },
+    view: ({ start }) => start,
   },
   // numpy broadcasting of x to `shape`
   broadcastTo: {
     family: 'linear',
     diff: [0],
-    shape: (xs, a) => {
-      const from = xs[0]!.shape, to = a.shape as Shape;
+    shape: (xs, { shape: to }) => {
+      const from = xs[0]!.shape;
       const off = to.length - from.length;
       if (off < 0 || from.some((d, i) => d !== 1 && d !== to[off + i])) {
         throw new InputError(`broadcastTo: cannot broadcast ${fmtShape(from)} to ${fmtShape(to)}`);
@@ -320,18 +371,16 @@ export const prims: { [P in PrimName]: Prim } = {
       return gatherKernel(map);
     },
   },
-  // z = Σ over `axes` (attrs.axes normalized, attrs.keepDims)
+  // z = Σ over `axes`, keeping them as 1s with keepDims
   sum: {
     family: 'linear',
     diff: [0],
-    shape: (xs, a) => {
-      const axes = a.axes as number[];
-      return a.keepDims ? xs[0]!.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : xs[0]!.shape.filter((_, i) => !axes.includes(i));
-    },
+    shape: (xs, { axes, keepDims }) =>
+      keepDims ? xs[0]!.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : xs[0]!.shape.filter((_, i) => !axes.includes(i)),
     make: (z) => {
       const x = z.inputs[0]!;
       const n = x.size, m = z.size;
-      const map = reductionMap(x.shape, z.attrs.axes as number[]);
+      const map = reductionMap(x.shape, z.params.axes);
       const back = K.gather(n, true);
       return {
         apply(_i, xa, xo, out, zo, acc) {
@@ -373,17 +422,16 @@ export const prims: { [P in PrimName]: Prim } = {
   im2col: {
     family: 'linear',
     diff: [0],
-    shape: (xs, a) => {
-      const [C, H, W] = xs[0]!.shape as [number, number, number];
-      const kh = a.kh as number, kw = a.kw as number, s = a.stride as number;
+    shape: (xs, { kh, kw, stride: s }) => {
       if (xs[0]!.rank !== 3) throw new InputError(`conv2d: input must have shape [C,H,W], got ${fmtShape(xs[0]!.shape)}`);
+      const C = xs[0]!.shape[0]!, H = xs[0]!.shape[1]!, W = xs[0]!.shape[2]!;
       if (kh > H || kw > W) throw new InputError(`conv2d: kernel ${kh}×${kw} is larger than the input ${fmtShape(xs[0]!.shape)}`);
       if (!Number.isInteger(s) || s < 1) throw new InputError(`conv2d: stride must be a positive integer, got ${s}`);
       return [(Math.floor((H - kh) / s) + 1) * (Math.floor((W - kw) / s) + 1), C * kh * kw];
     },
     make: (z) => {
-      const [C, H, W] = z.inputs[0]!.shape as [number, number, number];
-      const kh = z.attrs.kh as number, kw = z.attrs.kw as number, s = z.attrs.stride as number;
+      const x = z.inputs[0]!.shape, C = x[0]!, H = x[1]!, W = x[2]!;
+      const { kh, kw, stride: s } = z.params;
       const put = K.im2col(C, H, W, kh, kw, s, 'put'), add = K.im2col(C, H, W, kh, kw, s, 'add');
       const back = K.im2col(C, H, W, kh, kw, s, 'transpose');
       return {
@@ -411,14 +459,14 @@ export const prims: { [P in PrimName]: Prim } = {
   matmul: {
     family: 'bilinear',
     shape: (xs) => {
-      const [a, b] = xs as [Tensor, Tensor];
+      const a = xs[0]!, b = xs[1]!;
       if (a.rank !== 2 || b.rank !== 2 || a.shape[1] !== b.shape[0]) {
         throw new InputError(`matmul: cannot multiply shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
       }
       return [a.shape[0]!, b.shape[1]!];
     },
     make: (z, simd) => {
-      const [m, k] = z.inputs[0]!.shape as [number, number], n = z.shape[1]!;
+      const m = z.inputs[0]!.shape[0]!, k = z.inputs[0]!.shape[1]!, n = z.shape[1]!;
       return {
         apply: (_x, xo, _y, yo, _z, zo, acc) => simd.matmul(xo, yo, zo, m, k, n, acc ? 1 : 0),
         // x̃ += z̃ yᵀ: [m,n]·[k,n]ᵀ
@@ -432,14 +480,14 @@ export const prims: { [P in PrimName]: Prim } = {
   matmulNT: {
     family: 'bilinear',
     shape: (xs) => {
-      const [a, b] = xs as [Tensor, Tensor];
+      const a = xs[0]!, b = xs[1]!;
       if (a.rank !== 2 || b.rank !== 2 || a.shape[1] !== b.shape[1]) {
         throw new InputError(`matmulNT: cannot multiply ${fmtShape(a.shape)} by the transpose of ${fmtShape(b.shape)}`);
       }
       return [a.shape[0]!, b.shape[0]!];
     },
     make: (z, simd) => {
-      const [m, k] = z.inputs[0]!.shape as [number, number], n = z.shape[1]!;
+      const m = z.inputs[0]!.shape[0]!, k = z.inputs[0]!.shape[1]!, n = z.shape[1]!;
       return {
         apply: (_x, xo, _y, yo, _z, zo, acc) => simd.matmulNT(xo, yo, zo, m, k, n, acc ? 1 : 0),
         // x̃[i,:] += Σ_j z̃[i,j] y[j,:]
@@ -450,25 +498,22 @@ export const prims: { [P in PrimName]: Prim } = {
     },
   },
 
-  exp: { family: 'unary', shape: unaryShape, derivs: expDerivs, maxOrder: Infinity },
-  log: { family: 'unary', shape: unaryShape, derivs: logDerivs, maxOrder: Infinity },
-  sin: { family: 'unary', shape: unaryShape, derivs: sinShiftDerivs(0), maxOrder: Infinity },
-  cos: { family: 'unary', shape: unaryShape, derivs: sinShiftDerivs(1), maxOrder: Infinity },
-  tanh: { family: 'unary', shape: unaryShape, derivs: tanhDerivs, maxOrder: MAX_ORDER },
-  softplus: { family: 'unary', shape: unaryShape, derivs: softplusDerivs, maxOrder: MAX_ORDER },
-  // powi is registered per exponent through attrs.p; see unaryDerivs below.
-  powi: { family: 'unary', shape: unaryShape, derivs: () => { throw new Error('powi: use unaryDerivs'); }, maxOrder: Infinity },
+  exp: { family: 'unary', shape: unaryShape, derivs: () => expDerivs, maxOrder: Infinity },
+  log: { family: 'unary', shape: unaryShape, derivs: () => logDerivs, maxOrder: Infinity },
+  sin: { family: 'unary', shape: unaryShape, derivs: () => sinShiftDerivs(0), maxOrder: Infinity },
+  cos: { family: 'unary', shape: unaryShape, derivs: () => sinShiftDerivs(1), maxOrder: Infinity },
+  tanh: { family: 'unary', shape: unaryShape, derivs: () => tanhDerivs, maxOrder: MAX_ORDER },
+  softplus: { family: 'unary', shape: unaryShape, derivs: () => softplusDerivs, maxOrder: MAX_ORDER },
+  // z = x^p for an integer p
+  powi: { family: 'unary', shape: unaryShape, derivs: ({ p }) => powiDerivs(p), maxOrder: Infinity },
 
   // z = max over axes of x_∅, as a constant (no derivative flows through it)
   maxStop: {
     family: 'stop',
-    shape: (xs, a) => {
-      const axes = a.axes as number[];
-      return xs[0]!.shape.map((d, i) => (axes.includes(i) ? 1 : d));
-    },
+    shape: (xs, { axes }) => xs[0]!.shape.map((d, i) => (axes.includes(i) ? 1 : d)),
     make: (z) => {
       const x = z.inputs[0]!;
-      const map = reductionMap(x.shape, z.attrs.axes as number[]);
+      const map = reductionMap(x.shape, z.params.axes);
       const n = x.size, m = z.size;
       return (xa, xo, out, zo) => {
         out.fill(-Infinity, zo, zo + m);
@@ -482,11 +527,11 @@ export const prims: { [P in PrimName]: Prim } = {
   },
 };
 
-/** The derivative routine of a unary node (powi carries its exponent as an attribute). */
-export function unaryDerivs(node: Tensor): Derivs {
-  if (node.prim === 'powi') return powiDerivs(node.attrs.p as number);
-  const p = prims[node.prim as PrimName];
-  if (p.family !== 'unary') throw new Error(`unaryDerivs: ${node.prim} is not unary`);
-  return p.derivs;
+/**
+ * The table entry of `node`'s primitive, typed for it. Indexing with a type parameter keeps
+ * the result one entry type, Prim<P>; `prims[node.prim]` with node.prim: PrimName would be the
+ * union of all twenty entries, and no one node could be passed to the union's `make`.
+ */
+export function primOf<P extends PrimName>(node: OpNode<P>): Prim<P> {
+  return prims[node.prim];
 }
-

@@ -6,15 +6,15 @@
  * an *executable* is built once and cached: every node gets the list of planes that can be
  * nonzero (e.g. a data node only ∅, a weight ∅ and {i}), the list of adjoint planes that the
  * gradient needs, preallocated buffers, and a flat list of steps that call the kernels of
- * prims.ts. A call copies θ and the directions in, points the data nodes at the sample, and
- * runs the steps.
+ * prims.ts; the planes and the steps come from each op's derivative family (families.ts), so this
+ * file only plans buffers and runs steps. A call copies θ and the directions in, copies the
+ * sample's data in, and runs the steps.
  */
 import { InputError } from '../core/index.ts';
-import { closurePlanes, livePartitions, productPlanes, subsets } from './planes.ts';
-import { prims, unaryDerivs, type Loc, type PrimName } from './prims.ts';
-import { copy, product } from './kernels.ts';
-import { simdHeap, type SimdKernels } from './simd.ts';
-import { fmtShape, sizeOf, Trace, withTrace, type Shape, type Tensor } from './tensor.ts';
+import { nodeRule, type NodeRule, type Placed, type Step, type StepContext } from './families.ts';
+import { copy } from './kernels.ts';
+import { simdHeap } from './simd.ts';
+import { fmtShape, sizeOf, Tensor, Trace, withTrace, type DataNode, type Node, type ParamNode, type Shape } from './tensor.ts';
 
 /** A traced scalar function f(θ, data). */
 export type LossFn = (theta: Tensor, data: Record<string, Tensor>) => Tensor;
@@ -35,24 +35,13 @@ export type Batch = Record<string, Float64Array>;
 export const MAX_DIRECTIONS = 6;
 
 /** A node's place in the executable's heap: forward planes at `off`, adjoint planes at `adjOff`. */
-interface NodeRT extends Loc {
-  node: Tensor;
-  size: number;
-  planes: number[];
-  slot: Int32Array; // plane mask → slot, −1 when the plane is identically zero
-  adjPlanes: number[];
-  adjSlot: Int32Array;
-  adjOff: number;
-  /** Distance between planes: the node's size, or its parent's stride for a view. */
-  stride: number;
-  adjStride: number;
+interface NodeRT extends Placed {
+  node: Node;
+  /** An op node's family rule (families.ts); null for θ, data and constants. */
+  rule: NodeRule | null;
   /** A view (reshape, slice) shares its input's memory at this element offset; else null. */
   viewOf: { parent: NodeRT; start: number } | null;
-  /** Unary nodes: f^{(k)}(x_∅) for k = 0…K at `extraOff`. */
-  extraOff: number;
 }
-
-type Step = () => void;
 
 /**
  * Everything one (m, withGrad) evaluation needs. All buffers live in one WebAssembly memory
@@ -63,9 +52,6 @@ class Executable {
   readonly rts: NodeRT[] = [];
   readonly forward: Step[] = [];
   readonly backward: Step[] = [];
-  /** The node that each step belongs to (for profiling). */
-  readonly forwardOwner: number[] = [];
-  readonly backwardOwner: number[] = [];
   readonly param: NodeRT;
   readonly out: NodeRT;
   readonly full: number;
@@ -86,30 +72,33 @@ class Executable {
     // contiguously so one fill clears them.
     let top = 0;
     for (const node of nodes) {
-      const planes = this.livePlanes(node);
-      const adjPlanes = withGrad ? this.neededAdjoints(node, planes) : [];
+      const rule = node.kind === 'op' ? nodeRule(node) : null;
+      const xs = node.inputs.map((x) => this.rts[x.id]!);
+      const planes = this.livePlanes(node, rule, xs);
+      const adjPlanes = withGrad ? this.neededAdjoints(node, rule, planes, xs) : [];
       const slot = new Int32Array(1 << m).fill(-1);
       planes.forEach((p, i) => (slot[p] = i));
       const adjSlot = new Int32Array(1 << m).fill(-1);
       adjPlanes.forEach((p, i) => (adjSlot[p] = i));
       const size = node.size;
       const rt: NodeRT = {
-        node, size, planes, slot, adjPlanes, adjSlot, buf: new Float64Array(0), off: top, adjOff: -1,
+        node, rule, size, planes, slot, adjPlanes, adjSlot, buf: new Float64Array(0), off: top, adjOff: -1,
         stride: size, adjStride: size, viewOf: null, extraOff: -1,
       };
-      if (node.kind === 'op' && (node.prim === 'reshape' || node.prim === 'slice')) {
+      const start = rule?.view;
+      if (start !== undefined) {
         // Same planes and adjoint planes as the input (a linear op with one input), so the
         // node can live inside the input's memory: no copy forward, no transpose backward.
-        const parent = this.rts[node.inputs[0]!.id]!;
-        const start = node.prim === 'slice' ? (node.attrs.start as number) : 0;
+        const parent = xs[0]!;
         Object.assign(rt, { slot: parent.slot, adjSlot: parent.adjSlot, off: parent.off + start, stride: parent.stride, viewOf: { parent, start } });
         this.rts.push(rt);
         continue;
       }
       top += planes.length * size;
-      if (node.kind === 'op' && prims[node.prim as PrimName].family === 'unary') {
+      const extra = rule ? rule.scratch(size, K) : 0;
+      if (extra > 0) {
         rt.extraOff = top;
-        top += (K + 1) * size;
+        top += extra;
       }
       this.rts.push(rt);
     }
@@ -127,170 +116,31 @@ class Executable {
     this.adjEnd = top;
     const { heap, kernels } = simdHeap(top);
     this.heap = heap;
+    const cx: StepContext = { heap, K, simd: kernels, forward: this.forward, backward: this.backward };
     for (const rt of this.rts) {
       rt.buf = heap;
-      if (rt.node.kind === 'const') heap.set(rt.node.attrs.value as Float64Array, rt.off);
+      if (rt.node.kind === 'const') heap.set(rt.node.value, rt.off);
       if (rt.node.kind === 'data') this.copyIn.set(rt.node.id, copy(rt.size, false));
-      if (rt.node.kind === 'op' && !rt.viewOf) {
-        this.buildSteps(rt, K, kernels);
-        while (this.forwardOwner.length < this.forward.length) this.forwardOwner.push(rt.node.id);
-        while (this.backwardOwner.length < this.backward.length) this.backwardOwner.push(rt.node.id);
-      }
+      if (rt.rule && !rt.viewOf) rt.rule.steps(rt, rt.node.inputs.map((x) => this.rts[x.id]!), cx);
     }
     this.param = this.rts[program.theta.id]!;
     this.out = this.rts[program.output.id]!;
   }
 
-  /** Planes that can be nonzero at `node` (planes.ts). */
-  private livePlanes(node: Tensor): number[] {
+  /** Planes that can be nonzero at `node` (planes.ts): θ carries ∅ and one plane per direction. */
+  private livePlanes(node: Node, rule: NodeRule | null, xs: readonly NodeRT[]): number[] {
     if (node.kind === 'param') return [0, ...Array.from({ length: this.m }, (_, i) => 1 << i)];
-    if (node.kind !== 'op') return [0];
-    const ins = node.inputs.map((x) => this.rts[x.id]!.planes);
-    const prim = prims[node.prim as PrimName];
-    switch (prim.family) {
-      case 'linear':
-        return [...new Set(prim.diff.flatMap((i) => ins[i]!))].sort((a, b) => a - b);
-      case 'bilinear':
-        return productPlanes(ins[0]!, ins[1]!);
-      case 'unary':
-        return closurePlanes(ins[0]!);
-      case 'stop':
-        return [0];
-    }
+    return rule ? rule.planes(xs) : [0];
   }
 
   /**
    * Adjoint planes of `node` that the gradient needs, in complement indexing (planes.ts):
-   * θ needs only F; an op's output needs R∖B for every plane R its differentiable inputs need
-   * and every plane B ⊆ R of the factor that multiplies it in the transpose rule.
+   * θ needs only F; an op's output what its family's transpose rule reads (families.ts).
    */
-  private neededAdjoints(node: Tensor, planes: number[]): number[] {
+  private neededAdjoints(node: Node, rule: NodeRule | null, planes: readonly number[], xs: readonly NodeRT[]): number[] {
     if (!node.dependsOnTheta) return [];
     if (node.kind === 'param') return [this.full];
-    const prim = prims[node.prim as PrimName];
-    const need = new Set<number>();
-    const from = (i: number, factor: readonly number[]) => {
-      const x = node.inputs[i]!;
-      if (!x.dependsOnTheta) return;
-      for (const r of this.rts[x.id]!.adjPlanes) for (const b of factor) if ((b & r) === b) need.add(r & ~b);
-    };
-    switch (prim.family) {
-      case 'linear':
-        for (const i of prim.diff) from(i, [0]);
-        break;
-      case 'bilinear':
-        from(0, this.rts[node.inputs[1]!.id]!.planes);
-        from(1, this.rts[node.inputs[0]!.id]!.planes);
-        break;
-      case 'unary':
-        from(0, planes); // f′(x) has the planes of f(x)
-        break;
-      case 'stop':
-        break;
-    }
-    return [...need].sort((a, b) => a - b);
-  }
-
-  private buildSteps(z: NodeRT, K: number, simd: SimdKernels): void {
-    const node = z.node;
-    const xs = node.inputs.map((x) => this.rts[x.id]!);
-    const prim = prims[node.prim as PrimName];
-    const fwd = this.forward, bwd = this.backward;
-    const h = this.heap;
-    const n = z.size;
-    const at = (r: NodeRT, s: number) => r.off + r.slot[s]! * r.stride;
-    const adjAt = (r: NodeRT, s: number) => r.adjOff + r.adjSlot[s]! * r.adjStride;
-    switch (prim.family) {
-      case 'linear': {
-        const k = prim.make(node, xs);
-        for (const s of z.planes) {
-          let first = true;
-          for (const i of prim.diff) {
-            const x = xs[i]!;
-            if (x.slot[s]! < 0) continue;
-            const acc = !first, xo = at(x, s), zo = at(z, s);
-            fwd.push(() => k.apply(i, h, xo, h, zo, acc));
-            first = false;
-          }
-        }
-        for (const i of prim.diff) {
-          const x = xs[i]!;
-          for (const r of x.adjPlanes) {
-            const zo = adjAt(z, r), xo = adjAt(x, r);
-            bwd.push(() => k.transpose(i, h, zo, h, xo));
-          }
-        }
-        return;
-      }
-      case 'bilinear': {
-        const k = prim.make(node, simd);
-        const [x, y] = xs as [NodeRT, NodeRT];
-        for (const s of z.planes) {
-          let first = true;
-          for (const a of subsets(s)) {
-            if (x.slot[a]! < 0 || y.slot[s & ~a]! < 0) continue;
-            const acc = !first, xo = at(x, a), yo = at(y, s & ~a), zo = at(z, s);
-            fwd.push(() => k.apply(h, xo, h, yo, h, zo, acc));
-            first = false;
-          }
-        }
-        // x̃_R += B_xᵀ(y_B, z̃_{R∖B}) and ỹ_R += B_yᵀ(x_B, z̃_{R∖B}) for B ⊆ R.
-        for (const r of x.adjPlanes) {
-          for (const b of subsets(r)) {
-            if (y.slot[b]! < 0 || z.adjSlot[r & ~b]! < 0) continue;
-            const yo = at(y, b), zo = adjAt(z, r & ~b), xo = adjAt(x, r);
-            bwd.push(() => k.tx(h, yo, h, zo, h, xo));
-          }
-        }
-        for (const r of y.adjPlanes) {
-          for (const b of subsets(r)) {
-            if (x.slot[b]! < 0 || z.adjSlot[r & ~b]! < 0) continue;
-            const xo = at(x, b), zo = adjAt(z, r & ~b), yo = adjAt(y, r);
-            bwd.push(() => k.ty(h, xo, h, zo, h, yo));
-          }
-        }
-        return;
-      }
-      case 'unary': {
-        const x = xs[0]!;
-        const derivs = unaryDerivs(node);
-        const d = z.extraOff, x0 = at(x, 0);
-        fwd.push(() => derivs(h, x0, n, K, h, d));
-        const live = new Set(x.planes);
-        // z_S = Σ_π f^{(|π|)}(x_∅) Π_{B∈π} x_B
-        for (const s of z.planes) {
-          const zo = at(z, s);
-          let first = true;
-          for (const pi of s === 0 ? [[]] : livePartitions(s, live)) {
-            const offs = [d + pi.length * n, ...pi.map((b) => at(x, b))];
-            const prod = product(n, offs.length, !first);
-            const arrs = offs.map(() => h);
-            fwd.push(() => prod(arrs, offs, h, zo));
-            first = false;
-          }
-        }
-        // x̃_R += Σ_{B ⊆ R} f′(x)_B ⊙ z̃_{R∖B}, with f′(x)_B = Σ_π f^{(|π|+1)} Π x_blocks.
-        for (const r of x.adjPlanes) {
-          const xo = adjAt(x, r);
-          for (const b of subsets(r)) {
-            if (z.adjSlot[r & ~b]! < 0) continue;
-            for (const pi of livePartitions(b, live)) {
-              const offs = [d + (pi.length + 1) * n, adjAt(z, r & ~b), ...pi.map((bb) => at(x, bb))];
-              const prod = product(n, offs.length, true);
-              const arrs = offs.map(() => h);
-              bwd.push(() => prod(arrs, offs, h, xo));
-            }
-          }
-        }
-        return;
-      }
-      case 'stop': {
-        const k = prim.make(node);
-        const xo = at(xs[0]!, 0), zo = at(z, 0);
-        fwd.push(() => k(h, xo, h, zo));
-        return;
-      }
-    }
+    return rule ? rule.adjoints(planes, xs) : [];
   }
 
   /** Copy sample `i` of each data field into the heap. */
@@ -346,9 +196,9 @@ class Executable {
  */
 export class Program {
   readonly trace: Trace;
-  readonly theta: Tensor;
-  readonly output: Tensor;
-  readonly dataNodes: ReadonlyMap<string, Tensor>;
+  readonly theta: ParamNode;
+  readonly output: Node;
+  readonly dataNodes: ReadonlyMap<string, DataNode>;
   readonly P: number;
   private readonly cache: Executable[] = [];
 
@@ -357,25 +207,24 @@ export class Program {
     if (!Number.isSafeInteger(P) || P < 1) throw new InputError(`compile: P must be a positive integer, got ${P}`);
     this.P = P;
     const trace = (this.trace = new Trace());
-    const dataNodes = new Map<string, Tensor>();
+    const dataNodes = new Map<string, DataNode>();
     let out: unknown;
-    const theta = (this.theta = trace.add('param', 'theta', [], [P]));
+    const theta = (this.theta = trace.param([P]));
     withTrace(trace, () => {
       const data: Record<string, Tensor> = {};
       for (const [name, shape] of Object.entries(spec.data ?? {})) {
         if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d < 1)) {
           throw new InputError(`compile: data field '${name}' must have a shape of positive integers, got ${JSON.stringify(shape)}`);
         }
-        const t = trace.add('data', 'data', [], shape, { name });
+        const t = trace.data(name, shape);
         data[name] = t;
         dataNodes.set(name, t);
       }
       out = fn(theta, data);
     });
-    if (!(out instanceof Object) || !('id' in (out as object)) || trace.nodes[(out as Tensor).id] !== out) {
-      throw new InputError('compile: the function must return a tensor built from its arguments');
-    }
-    const o = out as Tensor;
+    // The trace's node for `out`, if `out` is one (anything else, or a tensor of another trace, is refused).
+    const o = out instanceof Tensor ? trace.nodes[out.id] : undefined;
+    if (o === undefined || o !== out) throw new InputError('compile: the function must return a tensor built from its arguments');
     if (o.size !== 1) throw new InputError(`compile: the function must return a scalar, got shape ${fmtShape(o.shape)}`);
     this.output = o;
     this.dataNodes = dataNodes;
@@ -388,10 +237,11 @@ export class Program {
     if (hit) return hit;
     if (m > MAX_DIRECTIONS) throw new InputError(`derivative: at most ${MAX_DIRECTIONS} directions are supported, got ${m}`);
     for (const node of this.trace.nodes) {
-      const prim = node.kind === 'op' ? prims[node.prim as PrimName] : null;
+      if (node.kind !== 'op') continue;
+      const { maxOrder } = nodeRule(node);
       const need = m + (withGrad ? 1 : 0);
-      if (prim?.family === 'unary' && prim.maxOrder < need) {
-        throw new InputError(`derivative: ${node.prim} supports derivatives up to order ${prim.maxOrder}, ${need} requested`);
+      if (maxOrder < need) {
+        throw new InputError(`derivative: ${node.prim} supports derivatives up to order ${maxOrder}, ${need} requested`);
       }
     }
     return (this.cache[slot] = new Executable(this, m, withGrad));
