@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Batch } from '../engine/index.ts';
 import { imageLandscape } from './images.ts';
-import type { Landscape } from './landscape.ts';
+import type { Landscape } from './types.ts';
 import { resolveLandscape } from './resolve.ts';
 import { rng } from '../core/index.ts';
 import { populationGradient } from './summary.ts';

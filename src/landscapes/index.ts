@@ -1,14 +1,16 @@
 /**
  * @file Public API of landscapes: the Landscape interface, the built-in families (GAUSS,
  * ARCHIMEDES, MEAN ESTIMATION, logistic regression and the convnet on Fashion-MNIST and
- * CIFAR-10), user-defined landscapes (`defineLandscape`), `resolveLandscape(spec)`, the seeded
- * RNG, Gauss–Hermite quadrature, and the loss/|G| summary that `perturb landscape` prints.
+ * CIFAR-10), user-defined landscapes (`defineLandscape`), `resolveLandscape(spec)`,
+ * atoms, Gauss–Hermite quadrature, and the loss/|G| summary that `perturb landscape` prints.
  */
 export {
-  defineLandscape, isLandscapeTemplate, drawAtoms, atomsMeanLoss, tableAtoms,
-  type Landscape, type LandscapeDefinition, type ParametricLandscapeDefinition, type LandscapeTemplate,
-  type Atoms, type AtomsLiteral, type ExactInfo, type ParamSpec, type CreateContext,
-} from './landscape.ts';
+  isLandscapeTemplate,
+  type Landscape, type LandscapeDefinition, type ParametricLandscapeDefinition, type BuiltDefinition, type LandscapeTemplate,
+  type LandscapeDataOptions, type Atoms, type AtomsLiteral, type ExactInfo, type ParamSpec, type CreateContext,
+} from './types.ts';
+export { defineLandscape } from './define.ts';
+export { drawAtoms, atomsMeanLoss, tableAtoms } from './atoms.ts';
 export { resolveLandscape, type ResolveOptions } from './resolve.ts';
 export { BUILTIN_LANDSCAPES, builtinLandscape } from './builtins.ts';
 export { splitSpec, parseParams, canonicalSpec, describeParams } from './spec.ts';

@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { InputError } from '../core/index.ts';
 import { BUILTIN_LANDSCAPES } from './builtins.ts';
-import { defineLandscape } from './landscape.ts';
+import { defineLandscape } from './define.ts';
 import { resolveLandscape } from './resolve.ts';
 import { splitSpec } from './spec.ts';
 
