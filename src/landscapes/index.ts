@@ -3,6 +3,8 @@
  * ARCHIMEDES, MEAN ESTIMATION, logistic regression and the convnet on Fashion-MNIST and
  * CIFAR-10), user-defined landscapes (`defineLandscape`), `resolveLandscape(spec)`,
  * atoms, Gauss–Hermite quadrature, and the loss/|G| summary that `perturb landscape` prints.
+ * The engine's ops, in which losses are written, come from the engine module or the package top
+ * level (`import { defineLandscape, add, … } from 'perturb'`), not from here.
  */
 export {
   isLandscapeTemplate,
@@ -21,6 +23,3 @@ export { MEAN_ESTIMATION_NODES } from './mean-estimation.ts';
 export { imageLandscape, imageModel, logisticModel, datasetAtoms, INIT_STREAM, type ImageModel } from './images.ts';
 export { convnetModel, type ConvnetModel, type ParamBlock } from './convnet.ts';
 export { summarizeLandscape, populationGradient, type LandscapeSummary, type SummaryOptions } from './summary.ts';
-// The vocabulary a landscape's loss is written in (ops, compile, Program, Tensor), so that a
-// user module needs nothing but `import { defineLandscape, add, … } from 'perturb'`.
-export * from '../engine/index.ts';
