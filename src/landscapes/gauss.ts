@@ -32,6 +32,7 @@ export const gauss: LandscapeTemplate = defineLandscape({
     sample: sampleStandardNormal,
     atoms: gaussHermiteAtoms(GAUSS_NODES),
     populationLoss: (theta) => (theta[0]! + Math.exp(-theta[0]!)) / 2,
+    coordinates: { h: 0 },
     exactness: {
       atoms: {
         method: `${GAUSS_NODES}-node Gauss–Hermite quadrature`,
