@@ -1,9 +1,12 @@
-/** @file Claims about atoms: drawing reproduces the draws of saved runs bit for bit (checked against the implementation they were made with), literal atoms are checked field by field, and the mean loss over atoms is the weighted mean. */
+/** @file Claims about atoms: drawing reproduces the draws of saved runs bit for bit (checked against the implementation they were made with), literal atoms are checked field by field, the mean loss over atoms is the weighted mean, and which atoms count as small. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { rng, split, type Rng } from '../core/index.ts';
 import { compile, mul, reshape } from '../engine/index.ts';
-import { atomsFromLiteral, atomsMeanLoss, drawAtoms, tableAtoms } from './atoms.ts';
+import { atomsFromLiteral, atomsMeanLoss, drawAtoms, hasSmallAtoms, SMALL_ATOMS, tableAtoms } from './atoms.ts';
+import { resolveLandscape } from './resolve.ts';
+import { imageLandscape } from './images.ts';
+import { syntheticImages } from './testing.ts';
 import type { Atoms } from './types.ts';
 
 /**
@@ -80,5 +83,17 @@ describe('literal atoms and their mean loss', () => {
     const program = compile((t, { x }) => mul(reshape(t, []), x!), { P: 1, data: { x: [] } });
     const atoms = atomsFromLiteral({ values: { x: [1, 2, 3] }, weights: [0.5, 0.25, 0.25] }, { x: [] }, 'test');
     for (const chunk of [1, 2, 1024]) assert.equal(atomsMeanLoss(program, atoms, Float64Array.of(2), chunk), 3.5);
+  });
+});
+
+describe('small atoms', () => {
+  it('up to SMALL_ATOMS = 4096 atoms are small: the quadrature landscapes are, a landscape without atoms or with 4097 is not', async () => {
+    assert.equal(SMALL_ATOMS, 4096);
+    assert.ok(hasSmallAtoms(await resolveLandscape('gauss')));
+    assert.ok(hasSmallAtoms(await resolveLandscape('archimedes')));
+    const images = (count: number) => imageLandscape('logistic', syntheticImages('tiny', count, [1, 2, 2], 1), { spec: `tiny-${count}` });
+    assert.ok(hasSmallAtoms(images(4096)));
+    assert.ok(!hasSmallAtoms(images(4097)));
+    assert.ok(!hasSmallAtoms({}), 'no atoms');
   });
 });

@@ -1,13 +1,26 @@
 /**
  * @file Atoms, the exact mode of a landscape: atoms written out in a definition (literal atoms,
- * checked against the data shapes), atoms held as float64 tables, drawing atoms by weight, and
- * the weighted mean loss over atoms.
+ * checked against the data shapes), atoms held as float64 tables, drawing atoms by weight, the
+ * weighted mean loss over atoms, and the one threshold up to which atoms are "small" (few enough
+ * to sum over exactly every time a quantity is needed).
  */
 import { drawWithReplacement } from '../data/index.ts';
 import type { Batch, Program, Shape } from '../engine/index.ts';
 import { InputError, type Rng } from '../core/index.ts';
 import { describeValue, EXPECTED, fieldError, isArrayLike, isObject } from './fields.ts';
-import type { Atoms } from './types.ts';
+import type { Atoms, Landscape } from './types.ts';
+
+/**
+ * Atoms are small when there are at most this many: then an exact pass over them is cheap
+ * enough to make per use — per trial for a population loss, per step for SDE noise, for every
+ * statistic of a comparison — rather than only once.
+ */
+export const SMALL_ATOMS = 4096;
+
+/** Whether `land` has atoms and at most SMALL_ATOMS of them. */
+export function hasSmallAtoms(land: Pick<Landscape, 'atoms'>): boolean {
+  return land.atoms !== undefined && land.atoms().count <= SMALL_ATOMS;
+}
 
 /** True for an Atoms object (as opposed to atoms written out as a literal). */
 export function isAtoms(x: unknown): x is Atoms {

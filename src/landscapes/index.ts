@@ -12,7 +12,7 @@ export {
   type LandscapeDataOptions, type Atoms, type AtomsLiteral, type ExactInfo, type ParamSpec, type CreateContext,
 } from './types.ts';
 export { defineLandscape } from './define.ts';
-export { drawAtoms, atomsMeanLoss, tableAtoms } from './atoms.ts';
+export { drawAtoms, atomsMeanLoss, tableAtoms, SMALL_ATOMS, hasSmallAtoms } from './atoms.ts';
 export { resolveLandscape, type ResolveOptions } from './resolve.ts';
 export { BUILTIN_LANDSCAPES, builtinLandscape } from './builtins.ts';
 export { splitSpec, parseParams, canonicalSpec, describeParams } from './spec.ts';
