@@ -1,10 +1,11 @@
 /**
  * @file Public API of landscapes: the Landscape interface, the built-in families (GAUSS,
  * ARCHIMEDES, MEAN ESTIMATION, logistic regression and the convnet on Fashion-MNIST and
- * CIFAR-10), user-defined landscapes (`defineLandscape`), `resolveLandscape(spec)`,
- * atoms, Gauss–Hermite quadrature, and the loss/|G| summary that `perturb landscape` prints.
- * The engine's ops, in which losses are written, come from the engine module or the package top
- * level (`import { defineLandscape, add, … } from 'perturb'`), not from here.
+ * CIFAR-10), user-defined landscapes (`defineLandscape`), `resolveLandscape(spec)`, landscape
+ * references with their per-thread cache (`resolveRef`), atoms, Gauss–Hermite quadrature, and
+ * the loss/|G| summary that `perturb landscape` prints. The engine's ops, in which losses are
+ * written, come from the engine module or the package top level
+ * (`import { defineLandscape, add, … } from 'perturb'`), not from here.
  */
 export {
   isLandscapeTemplate,
@@ -14,6 +15,7 @@ export {
 export { defineLandscape } from './define.ts';
 export { drawAtoms, atomsMeanLoss, tableAtoms, SMALL_ATOMS, hasSmallAtoms } from './atoms.ts';
 export { resolveLandscape, type ResolveOptions } from './resolve.ts';
+export { landscapeRef, resolveRef, provideLandscape, refKey, type LandscapeRef } from './ref.ts';
 export { BUILTIN_LANDSCAPES, builtinLandscape } from './builtins.ts';
 export { splitSpec, parseParams, canonicalSpec, describeParams } from './spec.ts';
 export { gaussHermite, type Quadrature } from './quadrature.ts';

@@ -1,0 +1,104 @@
+/**
+ * @file A landscape by reference — `{ spec, cifar10?, cacheDir? }`, plain JSON that can travel
+ * to a worker thread or a job queue — and the per-thread cache that turns a reference back into
+ * a Landscape: each distinct reference is resolved once per thread, and a landscape made
+ * in-process (which no spec can resolve) can be provided under its reference.
+ */
+import { InputError } from '../core/index.ts';
+import { resolveLandscape, type ResolveOptions } from './resolve.ts';
+import type { Landscape } from './types.ts';
+
+/**
+ * A landscape by reference: its canonical spec (`landscape.spec`) and where its data set is
+ * found. Plain JSON, so it can be sent anywhere; `resolveRef` turns it back into the landscape.
+ */
+export interface LandscapeRef {
+  spec: string;
+  /** CIFAR-10 directory (else the environment variable PERTURB_CIFAR10 of the resolving thread). */
+  cifar10?: string;
+  /** Fashion-MNIST cache directory (else PERTURB_CACHE, else ~/.cache/perturb). */
+  cacheDir?: string;
+}
+
+const REF_KEYS = new Set(['spec', 'cifar10', 'cacheDir']);
+
+/**
+ * The reference of a resolved landscape: its spec and the data options `cifar10` and `cacheDir`
+ * (unset ones left out; other resolve options, such as `cwd` or `onProgress`, are not part of a
+ * reference — the spec is already absolute).
+ */
+export function landscapeRef(land: Pick<Landscape, 'spec'>, options: Pick<ResolveOptions, 'cifar10' | 'cacheDir'> = {}): LandscapeRef {
+  return checkRef('landscapeRef', {
+    spec: land?.spec,
+    ...(options.cifar10 !== undefined ? { cifar10: options.cifar10 } : {}),
+    ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
+  } as LandscapeRef);
+}
+
+function checkRef(what: string, ref: unknown): LandscapeRef {
+  if (typeof ref !== 'object' || ref === null || Array.isArray(ref)) {
+    throw new InputError(`${what}: the reference is ${ref === null ? 'null' : Array.isArray(ref) ? 'an array' : typeof ref}: expected { spec, cifar10?, cacheDir? }`);
+  }
+  const r = ref as Record<string, unknown>;
+  if (typeof r['spec'] !== 'string' || r['spec'] === '') {
+    throw new InputError(`${what}: spec is ${JSON.stringify(r['spec']) ?? 'missing'}: expected a landscape spec (a landscape's canonical \`spec\`)`);
+  }
+  for (const [k, v] of Object.entries(r)) {
+    if (!REF_KEYS.has(k)) throw new InputError(`${what}: unknown key '${k}' in the reference: expected only spec, cifar10, cacheDir`);
+    if (k !== 'spec' && v !== undefined && (typeof v !== 'string' || v === '')) {
+      throw new InputError(`${what}: ${k} is ${JSON.stringify(v) ?? typeof v}: expected a non-empty directory path, or no ${k}`);
+    }
+  }
+  return r as unknown as LandscapeRef;
+}
+
+/** The canonical JSON of a reference: equal exactly for references to the same landscape with the same data options. */
+export function refKey(ref: LandscapeRef): string {
+  const r = checkRef('refKey', ref);
+  return JSON.stringify([r.spec, r.cifar10 ?? null, r.cacheDir ?? null]);
+}
+
+/** This thread's landscapes, by `refKey`. Module state, so each worker thread has its own. */
+const resolved = new Map<string, Promise<Landscape>>();
+
+/**
+ * The landscape `ref` names, resolved once per thread (by its canonical JSON, `refKey`) and
+ * shared by every later call with an equal reference. A resolution that fails is forgotten, so
+ * the next call tries again.
+ */
+export function resolveRef(ref: LandscapeRef): Promise<Landscape> {
+  let key: string;
+  try {
+    key = refKey(ref);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+  let p = resolved.get(key);
+  if (!p) {
+    p = resolveLandscape(ref.spec, {
+      ...(ref.cifar10 !== undefined ? { cifar10: ref.cifar10 } : {}),
+      ...(ref.cacheDir !== undefined ? { cacheDir: ref.cacheDir } : {}),
+    });
+    const mine = p;
+    resolved.set(key, mine);
+    mine.catch(() => {
+      if (resolved.get(key) === mine) resolved.delete(key);
+    });
+  }
+  return p;
+}
+
+/**
+ * Register `land`, made in this thread, under `ref` (default: `landscapeRef(land)`), so that
+ * `resolveRef(ref)` in this thread returns it — e.g. a test's landscape run with the in-thread
+ * executor. Replaces what the cache held for `ref`. Returns the reference. Other threads do not
+ * see it: they resolve `ref.spec`.
+ */
+export function provideLandscape(land: Landscape, ref: LandscapeRef = landscapeRef(land)): LandscapeRef {
+  const key = refKey(ref);
+  if (ref.spec !== land.spec) {
+    throw new InputError(`provideLandscape: the reference's spec '${ref.spec}' is not the landscape's spec '${land.spec}'`);
+  }
+  resolved.set(key, Promise.resolve(land));
+  return ref;
+}
