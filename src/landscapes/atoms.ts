@@ -1,9 +1,4 @@
-/**
- * @file Atoms, the exact mode of a landscape: atoms written out in a definition (literal atoms,
- * checked against the data shapes), atoms held as float64 tables, drawing atoms by weight, the
- * weighted mean loss over atoms, and the one threshold up to which atoms are "small" (few enough
- * to sum over exactly every time a quantity is needed).
- */
+/** @file Atoms, a landscape's exact mode: literal and table atoms, drawing by weight, the mean loss over atoms, and SMALL_ATOMS (few enough to sum over per use). */
 import { drawWithReplacement } from '../data/index.ts';
 import type { Batch, Program, Shape } from '../engine/index.ts';
 import { InputError, type Rng } from '../core/index.ts';

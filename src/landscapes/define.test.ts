@@ -65,6 +65,8 @@ describe('defineLandscape with params and build', () => {
     assert.throws(() => defineLandscape({ name: 'x', params: {}, P: 0, build }), /defineLandscape\("x"\): field 'P' is 0 \(expected a positive integer, the number of weights, or no P/);
     assert.throws(() => defineLandscape({ name: 'x', params: {}, exactMode: 'yes' as never, build }), /field 'exactMode' is string \(expected true or false/);
     assert.throws(() => defineLandscape({ name: 'x', params: { 'a-b': 1 }, build }), /field 'params\.a-b' has a bad name/);
+    assert.throws(() => defineLandscape({ name: 'x', params: { a: { default: 1, domain: 'odd' as never } }, build }),
+      /field 'params\.a\.domain' is "odd" \(expected one of real, positive, nonnegative, integer\)/);
     assert.throws(() => defineLandscape({ name: 'x', params: {}, build: 3 as never }), /field 'build' is number \(expected a function \(params, dataOptions\) => definition, or a promise of one\)/);
     assert.throws(() => defineLandscape({ name: 'x', params: {}, build: () => 1 as never }).create({}, { spec: 'x' }), /x: build\(params\) returned number, expected a landscape definition/);
   });

@@ -1,8 +1,4 @@
-/**
- * @file `defineLandscape`, the one way to write a landscape — built-in or a user's module: a
- * plain definition, or a family with parameters whose `build` makes the definition (and may
- * load a data set to do so).
- */
+/** @file `defineLandscape`, the one way to write a landscape (built-in or user module): a plain definition, or a family whose `build` may be async and load a data set. */
 import { InputError } from '../core/index.ts';
 import { checkDefinition, describeValue, EXPECTED, fieldError, isObject, paramSpecsOf } from './fields.ts';
 import { landscapeFromDefinition, paramValues } from './from-definition.ts';

@@ -1,7 +1,4 @@
-/**
- * @file Checking a landscape definition's fields: every message names the field (`field 'P'`,
- * `atoms.weights`, `params.k`, …), what is wrong with it and what was expected.
- */
+/** @file Checks of a landscape definition's fields; every message names the field (`P`, `atoms.weights`, `params.k`, …), what is wrong and what was expected. */
 import { InputError } from '../core/index.ts';
 import type { LandscapeDefinition, ParametricLandscapeDefinition, ParamSpec } from './types.ts';
 
@@ -72,6 +69,8 @@ export function checkDefinition(def: unknown, where: string): asserts def is Lan
   }
 }
 
+const DOMAINS: readonly NonNullable<ParamSpec['domain']>[] = ['real', 'positive', 'nonnegative', 'integer'];
+
 /** The `params` field of a parametric definition as ParamSpecs, in the order written. */
 export function paramSpecsOf(where: string, params: ParametricLandscapeDefinition['params']): ParamSpec[] {
   if (!isObject(params)) throw fieldError(where, 'params', describeValue(params), 'an object of parameter defaults, e.g. { k: 1 }');
@@ -80,6 +79,9 @@ export function paramSpecsOf(where: string, params: ParametricLandscapeDefinitio
     const spec = typeof p === 'number' ? { default: p } : p;
     if (!isObject(spec) || typeof spec.default !== 'number' || !Number.isFinite(spec.default)) {
       throw fieldError(where, `params.${name}`, describeValue(p), 'a finite default number, or { default: number, description?: string }');
+    }
+    if (spec.domain !== undefined && !DOMAINS.includes(spec.domain)) {
+      throw fieldError(where, `params.${name}.domain`, `is ${JSON.stringify(spec.domain)}`, `one of ${DOMAINS.join(', ')}`);
     }
     return { name, default: spec.default, description: (spec as { description?: string }).description ?? '', ...(spec.domain ? { domain: spec.domain } : {}) };
   });

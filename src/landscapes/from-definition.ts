@@ -1,8 +1,4 @@
-/**
- * @file From a checked definition to a Landscape: frozen shapes, atoms from a literal, θ₀
- * checked on every call, the compiled program cached, and defaults for the sampler (draw atoms
- * by weight), the population loss (mean over the atoms) and the exactness report.
- */
+/** @file From a checked definition to a Landscape, with the defaults: sampler (draw the atoms), population loss (mean over the atoms), exactness report. */
 import { compile, type Program, type Shape } from '../engine/index.ts';
 import { InputError, type Rng } from '../core/index.ts';
 import { atomsFromLiteral, atomsMeanLoss, drawAtoms, isAtoms } from './atoms.ts';

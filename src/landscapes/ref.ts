@@ -1,9 +1,4 @@
-/**
- * @file A landscape by reference — `{ spec, cifar10?, cacheDir? }`, plain JSON that can travel
- * to a worker thread or a job queue — and the per-thread cache that turns a reference back into
- * a Landscape: each distinct reference is resolved once per thread, and a landscape made
- * in-process (which no spec can resolve) can be provided under its reference.
- */
+/** @file Landscape references (`{ spec, cifar10?, cacheDir? }`, plain JSON) and the per-thread cache that resolves them (`resolveRef`, `provideLandscape`). */
 import { InputError } from '../core/index.ts';
 import { resolveLandscape, type ResolveOptions } from './resolve.ts';
 import type { Landscape } from './types.ts';

@@ -1,14 +1,10 @@
-/**
- * @file The types of landscapes: the Landscape interface (a distribution of per-sample losses
- * l_x(θ) with an initialization), its Atoms and ExactInfo, the definitions `defineLandscape`
- * takes (plain and parametric), and the template (a family) it returns.
- *
- * A landscape writes its per-sample loss once, with the engine's ops; every derivative that
- * stats, optimizers and simulations use comes from that one definition through `program()`.
- * The data distribution is given twice where possible: as a seeded sampler (always) and as
- * weighted atoms (exact mode: a finite data set, or a quadrature rule that is exact for the
- * expectations perturb takes).
- */
+/** @file The types of landscapes: Landscape, Atoms, ExactInfo, ParamSpec, the definitions `defineLandscape` takes, and the template (family) it returns. */
+
+// A landscape writes its per-sample loss once, with the engine's ops; every derivative that
+// stats, optimizers and simulations use comes from that one definition through `program()`.
+// The data distribution is given twice where possible: as a seeded sampler (always) and as
+// weighted atoms (exact mode: a finite data set, or a quadrature rule that is exact for the
+// expectations perturb takes).
 import type { Batch, LossFn, Program, Shape } from '../engine/index.ts';
 import type { Rng } from '../core/index.ts';
 

@@ -1,8 +1,4 @@
-/**
- * @file Verifying a landscape at load time: its functions run once (θ₀, two samples, the loss
- * on them, the atoms, the population loss, the projection), so that a broken user module fails
- * when it is loaded, naming its field, rather than in the middle of a run.
- */
+/** @file Verifying a landscape at load time: its functions run once, so a broken user module fails when loaded, naming its field. */
 import { InputError, rng as makeRng } from '../core/index.ts';
 import { describeValue, fieldError, isObject } from './fields.ts';
 import type { Landscape } from './types.ts';
