@@ -1,7 +1,7 @@
-/** @file Tests of the data set record helpers: samples and batches converted from bytes, drawing with replacement, byte scaling, class counts. */
+/** @file Tests of the data set record helpers: samples and batches converted from bytes, drawing with replacement (uniform and weighted), byte scaling, class counts. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { InputError } from '../core/index.ts';
+import { InputError, rng, type Rng } from '../core/index.ts';
 import { bytesToUnit, classCounts, datasetFromBytes, drawWithReplacement, gatherImages, imageRange, imageSize, sample, type ImageDataset } from './dataset.ts';
 
 function tiny(): ImageDataset {
@@ -55,24 +55,40 @@ describe('gatherImages and imageRange', () => {
   });
 });
 
+/** An Rng whose uniform() returns `us` in turn (int is never called on the weighted path). */
+const scripted = (us: number[]): Rng => {
+  let j = 0;
+  return { uniform: () => us[j++]!, int: () => assert.fail('int() called on the weighted path') } as unknown as Rng;
+};
+
 describe('drawWithReplacement', () => {
-  it('maps uniform() to floor(u·count), in order', () => {
-    const us = [0, 0.1, 0.5, 0.999999, 0.25];
-    let j = 0;
-    const idx = drawWithReplacement(10, us.length, () => us[j++]!);
+  it('uniform draws are r.int(count), in order: the stream decides every index', () => {
+    const idx = drawWithReplacement(10, 6, rng(3));
     assert.ok(idx instanceof Int32Array);
-    assert.deepEqual(Array.from(idx), [0, 1, 5, 9, 2]);
+    const r = rng(3);
+    assert.deepEqual(Array.from(idx), Array.from({ length: 6 }, () => r.int(10)));
+    assert.deepEqual(drawWithReplacement(10, 6, rng(3)), idx, 'seeded');
+  });
+  it('weighted draws invert the CDF: u·Σw falls in [cdf[i−1], cdf[i]) → i', () => {
+    // weights 2, 1, 1 (unnormalized, Σ = 4): cdf 2, 3, 4; u·4 = 0, 1.96, 2, 2.96, 3, 3.996.
+    const idx = drawWithReplacement(3, 6, scripted([0, 0.49, 0.5, 0.74, 0.75, 0.999]), [2, 1, 1]);
+    assert.deepEqual(Array.from(idx), [0, 0, 1, 1, 2, 2]);
+    // A zero weight is never drawn.
+    assert.deepEqual(Array.from(drawWithReplacement(3, 3, scripted([0, 0.5, 0.99]), [0, 1, 0])), [1, 1, 1]);
   });
   it('repeats indices (with replacement) and n = 0 gives an empty array', () => {
-    assert.deepEqual(Array.from(drawWithReplacement(5, 4, () => 0.5)), [2, 2, 2, 2]);
-    assert.equal(drawWithReplacement(5, 0, () => 0.5).length, 0);
+    assert.deepEqual(Array.from(drawWithReplacement(5, 4, scripted([0.5, 0.5, 0.5, 0.5]), [1, 1, 1, 1, 1])), [2, 2, 2, 2]);
+    assert.equal(drawWithReplacement(5, 0, rng(0)).length, 0);
   });
-  it('rejects a uniform() value outside [0, 1) and bad sizes', () => {
-    assert.throws(() => drawWithReplacement(5, 2, () => 1), /uniform\(\) returned 1 at draw 0: expected a number in \[0, 1\)/);
-    assert.throws(() => drawWithReplacement(5, 1, () => Number.NaN), InputError);
-    assert.throws(() => drawWithReplacement(0, 1, () => 0), /data set size 0/);
-    assert.throws(() => drawWithReplacement(5, -1, () => 0), /number of draws -1/);
-    assert.throws(() => drawWithReplacement(5, 1.5, () => 0), InputError);
+  it('rejects bad sizes, a non-Rng and bad weights, naming what was expected', () => {
+    assert.throws(() => drawWithReplacement(0, 1, rng(0)), /drawWithReplacement: data set size 0 is not valid: expected an integer from 1/);
+    assert.throws(() => drawWithReplacement(5, -1, rng(0)), /number of draws -1 is not valid: expected an integer ≥ 0/);
+    assert.throws(() => drawWithReplacement(5, 1.5, rng(0)), InputError);
+    assert.throws(() => drawWithReplacement(5, 1, (() => 0.5) as unknown as Rng), /r is function: expected an Rng/);
+    assert.throws(() => drawWithReplacement(3, 1, rng(0), [1, 1]), /weights has 2 entries, expected 3/);
+    assert.throws(() => drawWithReplacement(2, 1, rng(0), [1, -1]), /weights\[1\] = -1: expected a finite number ≥ 0/);
+    assert.throws(() => drawWithReplacement(2, 1, rng(0), [1, Number.NaN]), /weights\[1\] = NaN/);
+    assert.throws(() => drawWithReplacement(2, 1, rng(0), [0, 0]), /the weights sum to 0: expected a finite positive total/);
   });
 });
 

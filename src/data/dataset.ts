@@ -1,9 +1,9 @@
 /**
  * @file The image data set record (pixels kept as bytes, sample-major, channel-major inside),
  * one sample or a batch of samples as float64 in [0, 1] (byte/255, converted only when asked),
- * and drawing indices with replacement.
+ * and drawing indices with replacement (uniformly or by weight) from a seeded stream.
  */
-import { InputError } from '../core/index.ts';
+import { InputError, type Rng } from '../core/index.ts';
 
 /**
  * A finite labelled image data set held in memory. The whole data set is the population: a
@@ -99,27 +99,47 @@ export function imageRange(ds: ImageDataset, start: number, end: number): ImageB
 }
 
 /**
- * `n` indices drawn uniformly with replacement from [0, count), using `uniform()` (which must
- * return numbers in [0, 1), e.g. from a seeded generator owned by the caller): index =
- * ⌊uniform()·count⌋.
+ * `n` indices drawn with replacement from [0, count) with the stream `r`: uniformly by
+ * `r.int(count)` (exactly uniform), or, given `weights` (count numbers ≥ 0, not all 0; they need
+ * not sum to 1), by inverse CDF: u = r.uniform()·Σw and the first index whose cumulative weight
+ * exceeds u, found by binary search. Training sets and test points are drawn this way, and the
+ * draws depend only on the stream, so saved runs reproduce.
  */
-export function drawWithReplacement(count: number, n: number, uniform: () => number): Int32Array {
+export function drawWithReplacement(count: number, n: number, r: Rng, weights?: ArrayLike<number>): Int32Array {
   if (!Number.isInteger(count) || count < 1 || count > 0x7fffffff) {
-    throw new InputError(`data set size ${String(count)} is not valid: expected an integer ≥ 1`);
+    throw new InputError(`drawWithReplacement: data set size ${String(count)} is not valid: expected an integer from 1 to ${0x7fffffff}`);
   }
   if (!Number.isInteger(n) || n < 0) {
-    throw new InputError(`number of draws ${String(n)} is not valid: expected an integer ≥ 0`);
+    throw new InputError(`drawWithReplacement: number of draws ${String(n)} is not valid: expected an integer ≥ 0`);
   }
-  if (typeof uniform !== 'function') {
-    throw new InputError('uniform is missing: expected a function returning numbers in [0, 1)');
+  if (typeof r !== 'object' || r === null || typeof r.int !== 'function' || typeof r.uniform !== 'function') {
+    throw new InputError(`drawWithReplacement: r is ${r === null ? 'null' : typeof r}: expected an Rng (rng(seed) or split(seed, …))`);
   }
   const out = new Int32Array(n);
+  if (weights === undefined) {
+    for (let j = 0; j < n; j++) out[j] = r.int(count);
+    return out;
+  }
+  if (weights.length !== count) {
+    throw new InputError(`drawWithReplacement: weights has ${weights.length} entries, expected ${count} (one per index)`);
+  }
+  const cdf = new Float64Array(count);
+  let acc = 0;
+  for (let i = 0; i < count; i++) {
+    const w = weights[i]!;
+    if (!(w >= 0 && w < Infinity)) throw new InputError(`drawWithReplacement: weights[${i}] = ${String(w)}: expected a finite number ≥ 0`);
+    cdf[i] = acc += w;
+  }
+  if (!(acc > 0 && acc < Infinity)) throw new InputError(`drawWithReplacement: the weights sum to ${acc}: expected a finite positive total`);
   for (let j = 0; j < n; j++) {
-    const u = uniform();
-    if (!(u >= 0 && u < 1)) {
-      throw new InputError(`uniform() returned ${String(u)} at draw ${j}: expected a number in [0, 1)`);
+    const u = r.uniform() * acc;
+    let lo = 0, hi = count - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cdf[mid]! > u) hi = mid;
+      else lo = mid + 1;
     }
-    out[j] = Math.floor(u * count);
+    out[j] = lo;
   }
   return out;
 }

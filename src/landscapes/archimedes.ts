@@ -5,7 +5,8 @@
  */
 import { add, cos, mul, scale, sin, slice, square, sub } from '../engine/index.ts';
 import { gaussHermiteAtoms, nodesForDegree, sampleStandardNormal } from './gaussian.ts';
-import { landscapeFromDefinition, TEMPLATE, type LandscapeTemplate } from './landscape.ts';
+import { defineLandscape } from './define.ts';
+import type { LandscapeTemplate } from './types.ts';
 
 /**
  * x enters l_x linearly, so every derivative is a polynomial of degree 1 in x; a part of up to
@@ -21,43 +22,33 @@ export function archimedesPopulationLoss(theta: Float64Array): number {
   return (u * u + v * v + m * m) / 2;
 }
 
-const DESC = 'l_x = ½H(u,v,z) + x·S(u,v,z): a screw-symmetric valley of minima u = v = 0 along z, P = 3';
-const SOURCE = 'x ~ N(0, 1)';
-
-export const archimedes: LandscapeTemplate = {
-  [TEMPLATE]: true,
+export const archimedes: LandscapeTemplate = defineLandscape({
   name: 'archimedes',
-  description: DESC,
-  dataSource: SOURCE,
-  params: [],
-  exactMode: true,
+  description: 'l_x = ½H(u,v,z) + x·S(u,v,z): a screw-symmetric valley of minima u = v = 0 along z, P = 3',
+  dataSource: 'x ~ N(0, 1)',
+  params: {},
   P: 3,
-  create(params, ctx) {
-    return landscapeFromDefinition({
-      name: 'archimedes',
-      description: DESC,
-      dataSource: SOURCE,
-      P: 3,
-      data: { x: [] },
-      loss: (theta, { x }) => {
-        const u = slice(theta, 0, []), v = slice(theta, 1, []), z = slice(theta, 2, []);
-        const H = add(add(square(u), square(v)), square(add(mul(cos(z), u), mul(sin(z), v))));
-        const w = sub(z, Math.PI / 4);
-        const S = add(mul(cos(w), u), mul(sin(w), v));
-        return add(scale(H, 0.5), mul(x!, S));
+  exactMode: true,
+  build: () => ({
+    data: { x: [] },
+    loss: (theta, { x }) => {
+      const u = slice(theta, 0, []), v = slice(theta, 1, []), z = slice(theta, 2, []);
+      const H = add(add(square(u), square(v)), square(add(mul(cos(z), u), mul(sin(z), v))));
+      const w = sub(z, Math.PI / 4);
+      const S = add(mul(cos(w), u), mul(sin(w), v));
+      return add(scale(H, 0.5), mul(x!, S));
+    },
+    init: [0, 0, 0],
+    sample: sampleStandardNormal,
+    atoms: gaussHermiteAtoms(ARCHIMEDES_NODES),
+    populationLoss: archimedesPopulationLoss,
+    coordinates: { u: 0, v: 1, z: 2 },
+    exactness: {
+      atoms: {
+        method: `${ARCHIMEDES_NODES}-node Gauss–Hermite quadrature`,
+        exactFor: `every expectation of a polynomial in x of degree ≤ ${2 * ARCHIMEDES_NODES - 1}: all diagram values up to order 6 (x enters linearly)`,
       },
-      init: [0, 0, 0],
-      sample: sampleStandardNormal,
-      atoms: gaussHermiteAtoms(ARCHIMEDES_NODES),
-      populationLoss: archimedesPopulationLoss,
-      coordinates: { u: 0, v: 1, z: 2 },
-      exactness: {
-        atoms: {
-          method: `${ARCHIMEDES_NODES}-node Gauss–Hermite quadrature`,
-          exactFor: `every expectation of a polynomial in x of degree ≤ ${2 * ARCHIMEDES_NODES - 1}: all diagram values up to order 6 (x enters linearly)`,
-        },
-        populationLoss: { method: 'closed form', cost: '½H(θ)' },
-      },
-    }, { spec: ctx.spec, where: `landscape ${ctx.spec}`, params, paramSpecs: [] });
-  },
-};
+      populationLoss: { method: 'closed form', cost: '½H(θ)' },
+    },
+  }),
+});

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Batch } from '../engine/index.ts';
 import { imageLandscape } from './images.ts';
-import type { Landscape } from './landscape.ts';
+import type { Landscape } from './types.ts';
 import { resolveLandscape } from './resolve.ts';
 import { rng } from '../core/index.ts';
 import { populationGradient } from './summary.ts';
@@ -71,6 +71,11 @@ describe('derivatives of every built-in agree with central finite differences', 
     const [, , , , fl, fc, cl, cc] = await everyBuiltin();
     assert.deepEqual([fl!.P, fc!.P, cl!.P, cc!.P], [7850, 4490, 30730, 5890]);
   });
+  it('each built-in names its coordinates: gauss h, archimedes u, v, z, mean-estimation w (and λ); image landscapes none', async () => {
+    assert.deepEqual((await everyBuiltin()).map((l) => l.coordinates), [
+      { h: 0 }, { u: 0, v: 1, z: 2 }, { w: 0 }, { w: 0, lambda: 1 }, undefined, undefined, undefined, undefined,
+    ]);
+  });
 });
 
 describe('GAUSS exact mode', () => {
@@ -80,6 +85,7 @@ describe('GAUSS exact mode', () => {
     const land = await resolveLandscape('gauss');
     const theta = land.init();
     assert.deepEqual(Array.from(theta), [0]);
+    assert.deepEqual(land.coordinates, { h: 0 });
     const { g, H, J, E } = atomStats(land, theta);
     const G = E((i) => g[i]!);
     close(G, 0, 1e-15, 'G');
@@ -131,6 +137,7 @@ describe('MEAN ESTIMATION exact mode', () => {
   it('G = Hw, Hessian H and C = S² at several (H, S, w)', async () => {
     for (const [H, S, w] of [[1, 1, 0], [0.5, 10, 0.7], [4, 0.3, -2], [1e-4, 10, 10]] as const) {
       const land = await resolveLandscape(`mean-estimation:H=${H},S=${S},w0=${w}`);
+      assert.deepEqual(land.coordinates, { w: 0 });
       const theta = land.init();
       assert.deepEqual(Array.from(theta), [w]);
       const { g, H: Hx, E } = atomStats(land, theta);

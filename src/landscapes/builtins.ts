@@ -2,7 +2,7 @@
 import { archimedes } from './archimedes.ts';
 import { gauss } from './gauss.ts';
 import { cifarConvnet, cifarLogistic, fmnistConvnet, fmnistLogistic } from './images.ts';
-import type { LandscapeTemplate } from './landscape.ts';
+import type { LandscapeTemplate } from './types.ts';
 import { meanEstimation, meanEstimationL2 } from './mean-estimation.ts';
 
 /** Every built-in family, in the order `perturb landscapes` lists them. */

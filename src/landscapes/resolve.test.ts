@@ -11,11 +11,12 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { InputError } from '../core/index.ts';
 import { BUILTIN_LANDSCAPES } from './builtins.ts';
-import { defineLandscape } from './landscape.ts';
+import { defineLandscape } from './define.ts';
 import { resolveLandscape } from './resolve.ts';
 import { splitSpec } from './spec.ts';
 
-const api = pathToFileURL(fileURLToPath(new URL('./index.ts', import.meta.url))).href;
+/** User modules import from the package top level ('perturb'), which exports defineLandscape and the engine's ops. */
+const api = pathToFileURL(fileURLToPath(new URL('../index.ts', import.meta.url))).href;
 const example = fileURLToPath(new URL('../../examples/quartic.ts', import.meta.url));
 
 /** Assert that `p` rejects with an InputError whose message matches every pattern. */

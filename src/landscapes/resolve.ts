@@ -1,5 +1,5 @@
 /**
- * @file `resolveLandscape(spec)`: the one entry point that turns `--landscape` text into a
+ * @file `resolveLandscape(spec)`: the one entry point that turns a landscape spec into a
  * Landscape — a built-in by name with `:key=value` parameters, or a user's TS/JS module that
  * default-exports `defineLandscape({ … })`. Every failure is an InputError that says what is
  * missing or wrong and where.
@@ -9,9 +9,9 @@ import { dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InputError } from '../core/index.ts';
 import { BUILTIN_LANDSCAPES, builtinLandscape } from './builtins.ts';
-import {
-  defineLandscape, isLandscapeTemplate, verifyLandscape, type CreateContext, type Landscape, type LandscapeTemplate,
-} from './landscape.ts';
+import { defineLandscape } from './define.ts';
+import { isLandscapeTemplate, type CreateContext, type Landscape, type LandscapeTemplate } from './types.ts';
+import { verifyLandscape } from './verify.ts';
 import { canonicalSpec, MODULE_EXTENSIONS, parseParams, splitSpec } from './spec.ts';
 
 export interface ResolveOptions {
@@ -48,7 +48,8 @@ export async function resolveLandscape(spec: string, opts: ResolveOptions = {}):
     }
     const params = parseParams(template.name, parsed.paramText, template.params);
     const full = Object.fromEntries(template.params.map((p) => [p.name, params[p.name] ?? p.default]));
-    return template.create(full, { ...ctxBase, spec: canonicalSpec(template.name, template.params, full) });
+    const canonical = canonicalSpec(template.name, template.params, full);
+    return template.create(full, { ...ctxBase, spec: canonical, where: `landscape ${canonical}` });
   }
   const where = `landscape module ${parsed.target}`;
   const path = isAbsolute(parsed.target) ? parsed.target : resolvePath(opts.cwd ?? process.cwd(), parsed.target);

@@ -4,7 +4,7 @@
  * family's parameters, and writing the canonical spec back.
  */
 import { InputError } from '../core/index.ts';
-import type { ParamSpec } from './landscape.ts';
+import type { ParamSpec } from './types.ts';
 
 /** A spec split into its target (a name or a module path) and its raw `key=value` pairs. */
 export interface ParsedSpec {

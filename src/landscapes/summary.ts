@@ -4,7 +4,7 @@
  * estimated from seeded samples with a standard error, plus the list of exact quantities.
  */
 import { InputError, rng } from '../core/index.ts';
-import type { Atoms, Landscape } from './landscape.ts';
+import type { Atoms, Landscape } from './types.ts';
 
 export interface SummaryOptions {
   /** Seed of θ₀ (default 0). */

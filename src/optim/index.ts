@@ -9,6 +9,6 @@ export {
 export { sgd, randomPermutation, type SgdOptions, type SgdState } from './sgd.ts';
 export { gd, type GdOptions, type GdState } from './gd.ts';
 export { gdc, gdcObjective, gdcCoefficient, type GdcOptions, type GdcState } from './gdc.ts';
-export { sde, sdeNoiseMode, SDE_MAX_ATOMS, type SdeOptions, type SdeState, type SdeNoise } from './sde.ts';
+export { sde, sdeNoiseMode, type SdeOptions, type SdeState, type SdeNoise } from './sde.ts';
 export { stic, sticObjective, sticWeights, STIC_MAX_WEIGHTS, type SticOptions, type SticState } from './stic.ts';
 export { optimizer, type OptimizerSettings } from './make.ts';

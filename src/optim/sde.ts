@@ -9,7 +9,7 @@
  * G is the population gradient and C the gradient covariance; the SDE sees no training set
  * (it models SGD on fresh samples: single epoch).
  *
- * Exact mode (the landscape has weighted atoms, at most SDE_MAX_ATOMS of them): with g_a the
+ * Exact mode (the landscape has weighted atoms, at most SMALL_ATOMS of them): with g_a the
  * gradient at atom a of weight w_a, G = Σ_a w_a g_a and ξ = Σ_a √w_a·z_a·(g_a − G) with z_a iid
  * N(0, 1): ξ is Gaussian with covariance Σ_a w_a (g_a − G)(g_a − G)ᵀ = C exactly, with no matrix
  * square root. Exact wherever the atoms are exact for E g and E g gᵀ (a finite distribution, or a
@@ -23,11 +23,9 @@
  */
 import type { Batch } from '../engine/index.ts';
 import { intAtLeast, positiveInt, InputError, type Rng } from '../core/index.ts';
-import type { Landscape } from '../landscapes/index.ts';
+import { hasSmallAtoms, SMALL_ATOMS, type Landscape } from '../landscapes/index.ts';
 import { checkEta, type Optimizer, type OptState, type Problem } from './optimizer.ts';
 
-/** Exact noise is used for landscapes with at most this many atoms (one gradient per atom per substep). */
-export const SDE_MAX_ATOMS = 4096;
 
 export type SdeNoise = 'auto' | 'exact' | 'estimated';
 
@@ -38,7 +36,7 @@ export interface SdeOptions {
   B?: number;
   /** Euler–Maruyama substeps per step (default 16). */
   substeps?: number;
-  /** 'auto' (default): exact where the landscape has at most SDE_MAX_ATOMS atoms, else estimated. */
+  /** 'auto' (default): exact where the landscape has few atoms (landscapes' SMALL_ATOMS), else estimated. */
   noise?: SdeNoise;
   /** Fresh samples per substep in estimated mode (default 32, at least 2). */
   samples?: number;
@@ -55,10 +53,11 @@ export interface SdeState extends OptState {
 /** Whether `landscape` gets exact or estimated noise under `noise`, and a line saying which. */
 export function sdeNoiseMode(landscape: Landscape, noise: SdeNoise = 'auto', samples = 32): { mode: 'exact' | 'estimated'; description: string } {
   const count = landscape.exact.atoms?.count;
-  const exactOk = landscape.atoms !== undefined && count !== undefined && count <= SDE_MAX_ATOMS;
+  // One gradient per atom per substep: exact noise only where the atoms are few.
+  const exactOk = hasSmallAtoms(landscape);
   if (noise === 'exact' && !exactOk) {
     throw new InputError(
-      `sde: exact noise needs a landscape with at most ${SDE_MAX_ATOMS} atoms; ${landscape.name} has ${count === undefined ? 'none' : count.toLocaleString('en-US')}`,
+      `sde: exact noise needs a landscape with at most ${SMALL_ATOMS} atoms; ${landscape.name} has ${count === undefined ? 'none' : count.toLocaleString('en-US')}`,
     );
   }
   if (noise === 'exact' || (noise === 'auto' && exactOk)) {

@@ -5,11 +5,10 @@
  * standard errors; the simulation uses paired trials (src/sim).
  */
 import { describeSchedule, InputError, opt, schedule, type Quantity, type ScheduleKind, type Shuffle } from '../core/index.ts';
-import { referenced, type Landscape, type LandscapeRef } from '../landscapes/index.ts';
+import { hasSmallAtoms, referenced, type Landscape, type LandscapeRef } from '../landscapes/index.ts';
 import type { Executor } from '../parallel/index.ts';
 import { estimateStats } from '../stats/index.ts';
 import { checkOrder, parseStats, predict } from '../theory/index.ts';
-import { EXACT_POPULATION_ATOMS } from './config.ts';
 import { simulate } from './run.ts';
 
 export interface CompareOptions {
@@ -62,7 +61,7 @@ export async function compare(o: CompareOptions): Promise<CompareResult> {
   const order = checkOrder(o.order, 'compare');
   const sched = schedule({ kind: o.schedule, N: o.N, B: o.B, E: o.E, T: o.T, shuffle: o.shuffle });
   const { land } = await referenced(o.landscape, 'compare');
-  const exact = !!land.atoms && land.atoms().count <= EXACT_POPULATION_ATOMS;
+  const exact = hasSmallAtoms(land);
   const initSeed = o.initSeed ?? 0;
   const stats = await estimateStats({
     landscape: o.landscape, initSeed, order, quantity: 'train',

@@ -13,7 +13,7 @@
 import {
   distinctList, InputError, intAtLeast, nonNegativeInt, oneOf, opt, optionError, positiveInt, positiveNumber, schedule, type Schedule, type Shuffle,
 } from '../core/index.ts';
-import type { Landscape } from '../landscapes/index.ts';
+import { hasSmallAtoms, type Landscape } from '../landscapes/index.ts';
 import { OPTIMIZER_NAMES, sdeNoiseMode, type OptimizerName } from '../optim/index.ts';
 
 /** What a caller asks for. */
@@ -100,8 +100,6 @@ export interface SimConfig {
   sdeNoise: string | null;
 }
 
-/** Population losses costing at most this many forward passes are "cheap": evaluated exactly per trial. */
-export const EXACT_POPULATION_ATOMS = 4096;
 
 const WHERE = 'simulate';
 
@@ -109,7 +107,8 @@ const WHERE = 'simulate';
 function cheapPopulationLoss(land: Landscape): boolean {
   const pl = land.exact.populationLoss;
   if (!land.populationLoss || !pl) return false;
-  return pl.method === 'closed form' || (land.exact.atoms?.count ?? Infinity) <= EXACT_POPULATION_ATOMS;
+  // A pass over few atoms (landscapes' SMALL_ATOMS) is cheap enough for every trial.
+  return pl.method === 'closed form' || hasSmallAtoms(land);
 }
 
 function testLossPlan(land: Landscape, testPoints: number | undefined, randomInit: boolean): TestLossPlan {

@@ -4,7 +4,7 @@
  * them on an executor into a resumable output directory; `compare`, the series beside a simulation.
  */
 export { simulate, FILES, LOSS_CHUNK, type SimulateOptions } from './run.ts';
-export { resolveConfig, scheduleFields, BASE_METRICS, EXACT_POPULATION_ATOMS, type SimulationSpec, type SimConfig, type Cell, type TestLossPlan } from './config.ts';
+export { resolveConfig, scheduleFields, BASE_METRICS, type SimulationSpec, type SimConfig, type Cell, type TestLossPlan } from './config.ts';
 export { runTrial, runTrials, trialContext, trialInitSeed, STREAM, type TrialContext } from './trial.ts';
 export {
   addTrial, diffSlots, emptyAggregate, estimate, summarize,

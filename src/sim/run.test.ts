@@ -23,9 +23,9 @@ test('non-finite values are counted as diverged and never averaged in; a differe
   const c = resolveConfig({ optimizers: ['sgd', 'gd'], eta: [0.1], N: 2, T: 2, trials: 3 }, land);
   const slots = diffSlots(c);
   const agg = emptyAggregate(c);
-  const w = c.width; // 2 cells × 4 metrics
-  assert.equal(w, 8);
-  const trial = (sgdTest: number, gdTest: number) => Float64Array.of(sgdTest, 0, 0, 0, gdTest, 0, 0, 0);
+  const w = c.width; // 2 cells × (4 metrics + gauss's coordinate h)
+  assert.equal(w, 10);
+  const trial = (sgdTest: number, gdTest: number) => Float64Array.of(sgdTest, 0, 0, 0, 0, gdTest, 0, 0, 0, 0);
   addTrial(agg, slots, trial(1, 2));
   addTrial(agg, slots, trial(Number.NaN, 3));
   addTrial(agg, slots, trial(3, Number.POSITIVE_INFINITY));
@@ -92,8 +92,8 @@ test('the files are identical for 0 and 2 worker threads, and for a run resumed 
   assert.deepEqual(files(a), files(b));
   const lines = files(a)[FILES.trials]!.trim().split('\n');
   assert.equal(lines.length, 300 * 6);
-  assert.deepEqual(Object.keys(JSON.parse(lines[0]!)), ['trial', 'optimizer', 'eta', 'test', 'train', 'gap', 'test-increase']);
-  assert.deepEqual(Object.keys(JSON.parse(lines[4]!)), ['trial', 'optimizer', 'eta', 'test', 'test-increase']); // sde: no training set
+  assert.deepEqual(Object.keys(JSON.parse(lines[0]!)), ['trial', 'optimizer', 'eta', 'test', 'train', 'gap', 'test-increase', 'h']);
+  assert.deepEqual(Object.keys(JSON.parse(lines[4]!)), ['trial', 'optimizer', 'eta', 'test', 'test-increase', 'h']); // sde: no training set
   assert.ok(!existsSync(join(a, FILES.checkpoint)) && !existsSync(join(a, FILES.partial)));
 
   // Interrupt after 5 chunks: stop the progress callback by throwing, keep the checkpoint, and

@@ -1,0 +1,99 @@
+/** @file Claims about atoms: drawing reproduces the draws of saved runs bit for bit (checked against the implementation they were made with), literal atoms are checked field by field, the mean loss over atoms is the weighted mean, and which atoms count as small. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { rng, split, type Rng } from '../core/index.ts';
+import { compile, mul, reshape } from '../engine/index.ts';
+import { atomsFromLiteral, atomsMeanLoss, drawAtoms, hasSmallAtoms, SMALL_ATOMS, tableAtoms } from './atoms.ts';
+import { resolveLandscape } from './resolve.ts';
+import { imageLandscape } from './images.ts';
+import { syntheticImages } from './testing.ts';
+import type { Atoms } from './types.ts';
+
+/**
+ * drawAtoms as it was when simulation outputs were first saved (src/landscapes/landscape.ts
+ * before the split), frozen here: the draws of a given stream must never change.
+ */
+function drawAtomsAsSaved(atoms: Atoms, r: Rng, n: number): Int32Array {
+  const out = new Int32Array(n);
+  if (atoms.uniform) {
+    for (let j = 0; j < n; j++) out[j] = r.int(atoms.count);
+    return out;
+  }
+  const cdf = new Float64Array(atoms.count);
+  let acc = 0;
+  for (let i = 0; i < atoms.count; i++) cdf[i] = acc += atoms.weights[i]!;
+  for (let j = 0; j < n; j++) {
+    const u = r.uniform() * acc;
+    let lo = 0, hi = atoms.count - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cdf[mid]! > u) hi = mid;
+      else lo = mid + 1;
+    }
+    out[j] = lo;
+  }
+  return out;
+}
+
+const uniformAtoms = (count: number) => tableAtoms({ x: new Float64Array(count) }, { x: [] }, new Float64Array(count).fill(1 / count));
+
+describe('drawAtoms', () => {
+  it('draws the same indices as the saved implementation, uniform and weighted, for fixed streams', () => {
+    const cases: Atoms[] = [
+      uniformAtoms(1), uniformAtoms(5), uniformAtoms(4096), uniformAtoms(70_000), uniformAtoms(60_000),
+      tableAtoms({ x: new Float64Array(4) }, { x: [] }, Float64Array.of(0.1, 0.2, 0.3, 0.4)),
+      tableAtoms({ x: new Float64Array(7) }, { x: [] }, Float64Array.from([1, 2, 3, 4, 5, 6, 7], (w) => w / 28)),
+    ];
+    for (const atoms of cases) {
+      for (const seed of [0, 1, 7, 123456789]) {
+        const got = drawAtoms(atoms, split(seed, 3, 2), 1000);
+        assert.deepEqual(got, drawAtomsAsSaved(atoms, split(seed, 3, 2), 1000), `${atoms.count} atoms, seed ${seed}`);
+      }
+    }
+  });
+  it('reproduces literal draws recorded from the saved implementation', () => {
+    // Printed by the implementation before the split, for these streams.
+    assert.deepEqual(Array.from(drawAtoms(uniformAtoms(70_000), split(7, 3, 2), 12)),
+      [34939, 68487, 36957, 69373, 24769, 23613, 1798, 56213, 18459, 25833, 65713, 6592]);
+    assert.deepEqual(Array.from(drawAtoms(uniformAtoms(5), rng(1), 12)), [2, 1, 3, 0, 3, 2, 1, 3, 4, 4, 4, 0]);
+    const weighted = tableAtoms({ x: new Float64Array(4) }, { x: [] }, Float64Array.of(0.1, 0.2, 0.3, 0.4));
+    assert.deepEqual(Array.from(drawAtoms(weighted, rng(1), 12)), [2, 3, 3, 0, 3, 3, 3, 2, 3, 2, 2, 2]);
+  });
+  it('draws by weight: frequencies within 5 standard errors of the weights', () => {
+    const atoms = tableAtoms({ x: new Float64Array(3) }, { x: [] }, Float64Array.of(0.5, 0.3, 0.2));
+    const n = 100_000, counts = [0, 0, 0];
+    for (const i of drawAtoms(atoms, rng(9), n)) counts[i]!++;
+    atoms.weights.forEach((w, i) => assert.ok(Math.abs(counts[i]! / n - w) < 5 * Math.sqrt(w * (1 - w) / n), `atom ${i}: ${counts[i]! / n}`));
+  });
+});
+
+describe('literal atoms and their mean loss', () => {
+  it('rows or flat values give the same atoms; weights are normalized; a wrong count names the field', () => {
+    const rows = atomsFromLiteral({ values: { x: [[1, 2], [3, 4]] }, weights: [0.25, 0.75] }, { x: [2] }, 'test');
+    const flat = atomsFromLiteral({ values: { x: [1, 2, 3, 4] }, weights: [0.25, 0.75] }, { x: [2] }, 'test');
+    assert.deepEqual(rows.batch(), flat.batch());
+    assert.equal(rows.uniform, false);
+    assert.deepEqual(Array.from(rows.gather([1, 1, 0]).x!), [3, 4, 3, 4, 1, 2]);
+    assert.throws(() => atomsFromLiteral({ values: { x: [1, 2, 3] } }, { x: [2] }, 'test'),
+      /test: field 'atoms\.values\.x' has 3 numbers \(expected a multiple of 2 \(shape \[2\]\)\)/);
+    assert.throws(() => rows.gather([2]), /atoms\.gather: indices\[0\] = 2 is not an atom: expected an integer in \[0, 2\)/);
+  });
+  it('atomsMeanLoss is Σ w_i l_i, in chunks of any size', () => {
+    // l_x(θ) = θ·x at θ = 2 over x = 1, 2, 3 with weights ½, ¼, ¼: 2·(½ + ½ + ¾) = 3.5.
+    const program = compile((t, { x }) => mul(reshape(t, []), x!), { P: 1, data: { x: [] } });
+    const atoms = atomsFromLiteral({ values: { x: [1, 2, 3] }, weights: [0.5, 0.25, 0.25] }, { x: [] }, 'test');
+    for (const chunk of [1, 2, 1024]) assert.equal(atomsMeanLoss(program, atoms, Float64Array.of(2), chunk), 3.5);
+  });
+});
+
+describe('small atoms', () => {
+  it('up to SMALL_ATOMS = 4096 atoms are small: the quadrature landscapes are, a landscape without atoms or with 4097 is not', async () => {
+    assert.equal(SMALL_ATOMS, 4096);
+    assert.ok(hasSmallAtoms(await resolveLandscape('gauss')));
+    assert.ok(hasSmallAtoms(await resolveLandscape('archimedes')));
+    const images = (count: number) => imageLandscape('logistic', syntheticImages('tiny', count, [1, 2, 2], 1), { spec: `tiny-${count}` });
+    assert.ok(hasSmallAtoms(images(4096)));
+    assert.ok(!hasSmallAtoms(images(4097)));
+    assert.ok(!hasSmallAtoms({}), 'no atoms');
+  });
+});
