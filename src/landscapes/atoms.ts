@@ -12,9 +12,9 @@ import type { Atoms, Landscape } from './types.ts';
  */
 export const SMALL_ATOMS = 4096;
 
-/** Whether `land` has atoms and at most SMALL_ATOMS of them. */
-export function hasSmallAtoms(land: Pick<Landscape, 'atoms'>): boolean {
-  return land.atoms !== undefined && land.atoms().count <= SMALL_ATOMS;
+/** Whether `land` has atoms and at most SMALL_ATOMS of them (read from its `exact` facts: no atoms are made). */
+export function hasSmallAtoms(land: Pick<Landscape, 'atoms' | 'exact'>): boolean {
+  return land.atoms !== undefined && (land.exact.atoms?.count ?? land.atoms().count) <= SMALL_ATOMS;
 }
 
 /** True for an Atoms object (as opposed to atoms written out as a literal). */
