@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compile, dense, reshape, slice, softmaxCrossEntropy, tanh, type Program } from './index.ts';
-import { mulberry32, relErr, uniform } from './testing.ts';
+import { uniformStream, relErr, uniform } from '../testing/index.ts';
 
 const IN = 4, HID = 3, OUT = 3;
 const P = HID * IN + HID + OUT * HID + OUT; // 27
@@ -29,7 +29,7 @@ function network(): Program {
   );
 }
 
-const rng = mulberry32(31);
+const rng = uniformStream(31);
 const theta = uniform(rng, P, -1, 1);
 const dirs = [0, 1, 2].map(() => uniform(rng, P, -1, 1));
 const batch = { x: uniform(rng, N * IN, -2, 2), label: Float64Array.of(0, 2, 1, 2, 0) };

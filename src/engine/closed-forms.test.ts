@@ -14,7 +14,7 @@ import {
   add, compile, constant, cos, exp, log, matmul, mul, pow, scale, sigmoid, sin, softplus, square, sum, tanh,
   type Tensor,
 } from './index.ts';
-import { mulberry32, relErr, uniform, WorstErrors } from './testing.ts';
+import { uniformStream, relErr, uniform, WorstErrors } from '../testing/index.ts';
 
 const TOL = 1e-12;
 const worst = new WorstErrors();
@@ -84,7 +84,7 @@ for (const e of elementwise) {
   const kMax = Math.min(e.maxK, 6); // D^k f for k ≤ 6 = MAX_DIRECTIONS
   test(`${e.name}: D^k f and ∇(D^k f) of Σ g(θᵢ) equal the closed form to 1e-12 for k up to ${kMax}`, () => {
     const prog = compile((t) => sum(e.op(t)), { P });
-    const rng = mulberry32(11);
+    const rng = uniformStream(11);
     const theta = uniform(rng, P, e.lo, e.hi);
     const dirs = Array.from({ length: 6 }, () => uniform(rng, P, 0.5, 1.5));
     const prodDirs = (k: number, i: number) => dirs.slice(0, k).reduce((acc, d) => acc * d[i]!, 1);
@@ -127,7 +127,7 @@ test('x⁵: D⁴f[u,v,w,x] = 120 Σ θᵢuᵢvᵢwᵢxᵢ and ∇(D³f[u,v,w]) =
 
 test('exp(a·θ): D^k f[d₁…d_k] = exp(a·θ) Π (a·d_j) and ∇ = that times a, through matmul, for k up to 6', () => {
   const P = 7;
-  const rng = mulberry32(5);
+  const rng = uniformStream(5);
   const a = uniform(rng, P, -1, 1), theta = uniform(rng, P, -1, 1);
   const dirs = Array.from({ length: 6 }, () => uniform(rng, P, -1, 1));
   const prog = compile((t) => exp(matmul(constant(a), t)), { P });
@@ -152,7 +152,7 @@ test('exp(a·θ): D^k f[d₁…d_k] = exp(a·θ) Π (a·d_j) and ∇ = that time
 test('logistic loss softplus(−y·w·x): D^k and ∇(D^k) for k ≤ 4 equal the σ-polynomial closed forms to 1e-12', () => {
   const d = 6;
   const prog = compile((w, s) => softplus(scale(mul(s.y!, matmul(w, s.x!)), -1)), { P: d, data: { x: [d], y: [] } });
-  const rng = mulberry32(99);
+  const rng = uniformStream(99);
   const w = uniform(rng, d, -1, 1);
   const dirs = Array.from({ length: 4 }, () => uniform(rng, d, -1, 1));
   for (const y of [1, -1]) {
@@ -176,7 +176,7 @@ test('logistic loss softplus(−y·w·x): D^k and ∇(D^k) for k ≤ 4 equal the
 /** f = ½θᵀAθ + bᵀθ, A symmetric: ∇f = Aθ + b, HVP = Av, D²f[u,v] = uᵀAv, ∇(D²f) = 0, D³f = 0. */
 test('quadratic ½θᵀAθ + bᵀθ: gradient Aθ + b, HVP Av, D²f[u,v] = uᵀAv, and third derivatives exactly 0', () => {
   const P = 6;
-  const rng = mulberry32(3);
+  const rng = uniformStream(3);
   const A = new Float64Array(P * P);
   for (let i = 0; i < P; i++) for (let j = 0; j <= i; j++) A[i * P + j] = A[j * P + i] = 2 * rng() - 1;
   const b = uniform(rng, P, -1, 1), theta = uniform(rng, P, -1, 1), u = uniform(rng, P, -1, 1), v = uniform(rng, P, -1, 1);

@@ -30,7 +30,7 @@ import {
   tanh, type Tensor, type LossFn, type Sample, type Shape,
 } from './index.ts';
 import { prims } from './prims.ts';
-import { absDot, along, dot, fdDerivative, fdGradient, mulberry32, permutations, relErr, uniform, WorstErrors } from './testing.ts';
+import { absDot, along, dot, fdDerivative, fdGradient, permutations, relErr, seedOf, uniform, uniformStream, WorstErrors } from '../testing/index.ts';
 
 const FD_TOL = 1e-6;
 const EXACT_TOL = 1e-12;
@@ -43,7 +43,7 @@ const part = (t: Tensor, start: number, shape: Shape): Tensor => lift(slice(t, s
 
 /** Σ W⊙y + ½(Σ C⊙y)², with W, C fixed uniforms in [−1, 1). */
 function head(y: Tensor, seed = 7): Tensor {
-  const r = mulberry32(seed);
+  const r = uniformStream(seed);
   const W = constant(uniform(r, y.size), y.shape);
   const C = constant(uniform(r, y.size), y.shape);
   const s = sum(mul(C, y));
@@ -58,7 +58,7 @@ interface Case {
   sample?: Sample;
 }
 
-const rngData = mulberry32(2024);
+const rngData = uniformStream(2024);
 const xImg = uniform(rngData, 36, -1, 1); // a [1,6,6] image for the data-driven cases
 const xVec = uniform(rngData, 4, -1, 1);
 const xImg2 = uniform(rngData, 2 * 5 * 5, -1, 1);
@@ -167,18 +167,11 @@ const cases: Case[] = [
   },
 ];
 
-/** A seed from a case's name, so each case draws its own θ and directions. */
-function seedOf(s: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-  return h >>> 0;
-}
-
 for (const c of cases) {
   test(`${c.name}: derivatives of orders 1–4 agree with finite differences, are symmetric and consistent`, () => {
     const prog = compile(c.fn, { P: c.P, data: c.data ?? {} });
     const sample = c.sample ?? {};
-    const rng = mulberry32(seedOf(c.name));
+    const rng = uniformStream(seedOf(c.name));
     const theta = uniform(rng, c.P, -0.5, 0.5);
     const dirs = [0, 1, 2, 3].map(() => uniform(rng, c.P, -1, 1));
     const D = (th: Float64Array, ds: Float64Array[]) => prog.derivative(th, ds, sample);

@@ -12,7 +12,7 @@ import {
   add, broadcastTo, compile, conv2d, cos, dense, div, exp, flatten, gather, log, logsumexp, matmul, mean, mul, neg,
   pow, reshape, scale, sigmoid, sin, slice, softmaxCrossEntropy, softplus, sub, sum, tanh, type Tensor,
 } from './index.ts';
-import { mulberry32, uniform } from './testing.ts';
+import { uniformStream, uniform } from '../testing/index.ts';
 
 type Inputs = Record<string, { shape: number[]; values: Float64Array }>;
 
@@ -30,7 +30,7 @@ function valuesOf(op: (d: Record<string, Tensor>) => Tensor, inputs: Inputs): Fl
   return prog.valueAndGrad(new Float64Array(size), sample).grad;
 }
 
-const rng = mulberry32(404);
+const rng = uniformStream(404);
 const input = (shape: number[], lo = -1, hi = 1) => ({ shape, values: uniform(rng, shape.reduce((a, b) => a * b, 1), lo, hi) });
 
 /**

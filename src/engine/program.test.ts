@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { add, compile, dense, exp, matmul, mul, reshape, scale, sin, slice, softmaxCrossEntropy, sum, tanh, type Program } from './index.ts';
-import { mulberry32, uniform } from './testing.ts';
+import { uniformStream, uniform } from '../testing/index.ts';
 
 // executables sit in slot 2k + (with gradient ? 1 : 0)
 const cacheOf = (p: Program) => (p as unknown as { cache: { heap: Float64Array }[] }).cache;
@@ -66,7 +66,7 @@ test('results do not depend on earlier calls: buffers are reset between samples,
     P: 9,
     data: { x: [2], label: [] },
   });
-  const rng = mulberry32(77);
+  const rng = uniformStream(77);
   const th1 = uniform(rng, 9), th2 = uniform(rng, 9), v = uniform(rng, 9), u = uniform(rng, 9);
   const s1 = { x: Float64Array.of(0.3, -1), label: 2 }, s2 = { x: Float64Array.of(2, 0.5), label: 0 };
   const first = prog.gradDerivative(th1, [v, u], s1);
@@ -90,7 +90,7 @@ test('20,000 HVP calls with a preallocated out reuse out and one executable, and
     const h = tanh(dense(d.x!, reshape(slice(t, 0, [12]), [3, 4]), slice(t, 12, [3])));
     return sum(sin(mul(h, h)));
   }, { P: 15, data: { x: [4] } });
-  const rng = mulberry32(5);
+  const rng = uniformStream(5);
   const theta = uniform(rng, 15), v = uniform(rng, 15), x = uniform(rng, 4);
   const sample = { x };
   const out = new Float64Array(15);

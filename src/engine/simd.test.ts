@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { assembleSimd, simdModuleSource } from '../../scripts/build-wasm.ts';
 import { simdHeap } from './simd.ts';
-import { mulberry32 } from './testing.ts';
+import { uniformStream } from '../testing/index.ts';
 
 test('the committed simd-wasm.ts is exactly what assembling simd.wat produces', async () => {
   const committed = readFileSync(new URL('./simd-wasm.ts', import.meta.url), 'utf8');
@@ -28,7 +28,7 @@ function fill(heap: Float64Array, off: number, n: number, rng: () => number): vo
 const TOL = 2.2e-15;
 test('matmulNT, matmul and matmulTN compute z (+)= a·bᵀ, a·b and aᵀ·b for sizes 1…9 and odd offsets', () => {
   const { heap, kernels } = simdHeap(4096);
-  const rng = mulberry32(8);
+  const rng = uniformStream(8);
   const A = 1, B = 201, Z = 403; // element offsets (odd: 8-byte but not 16-byte aligned)
   let checked = 0;
   for (const m of [1, 2, 3]) {

@@ -6,7 +6,7 @@ import { compile, mul, reshape } from '../engine/index.ts';
 import { atomsFromLiteral, atomsMeanLoss, drawAtoms, hasSmallAtoms, SMALL_ATOMS, tableAtoms } from './atoms.ts';
 import { resolveLandscape } from './resolve.ts';
 import { imageLandscape } from './images.ts';
-import { syntheticImages } from './testing.ts';
+import { syntheticImages } from '../testing/index.ts';
 import type { Atoms } from './types.ts';
 
 /**

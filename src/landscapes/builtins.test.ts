@@ -11,7 +11,7 @@ import type { Landscape } from './types.ts';
 import { resolveLandscape } from './resolve.ts';
 import { rng } from '../core/index.ts';
 import { populationGradient } from './summary.ts';
-import { checkDerivatives, syntheticImages } from './testing.ts';
+import { checkDerivatives, syntheticImages } from '../testing/index.ts';
 
 /** Sample j of a batch as a record of per-sample arrays. */
 function row(land: Landscape, batch: Batch, j: number): Record<string, Float64Array> {

@@ -4,6 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { relErr } from '../testing/index.ts';
 import { compile } from '../engine/index.ts';
 import { convnetModel } from './convnet.ts';
 import { convnetInputs, readReference, verifyInputsCheck } from '../../bench/convnet-inputs.ts';
@@ -15,16 +16,6 @@ const inp = convnetInputs(ref.generator.seed, ref.generator.batch, ref.generator
 const sample = { x: inp.images.subarray(0, 784), label: inp.labels[ref.sample]! };
 const batch = { x: inp.images, label: Float64Array.from(inp.labels) };
 
-/** ‖a − b‖ / ‖b‖ */
-function relErr(a: Float64Array, b: Float64Array): number {
-  assert.equal(a.length, b.length);
-  let d = 0, n = 0;
-  for (let i = 0; i < a.length; i++) {
-    d += (a[i]! - b[i]!) ** 2;
-    n += b[i]! ** 2;
-  }
-  return Math.sqrt(d / n);
-}
 const relScalar = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
 const TOL = 1e-10;
 

@@ -12,7 +12,7 @@ import { resolveLandscape, type Landscape } from '../landscapes/index.ts';
 import { rng, gd as gdSchedule, sgd as sgdSchedule } from '../core/index.ts';
 import { gd, gdc, gdcCoefficient, gdcObjective, problem, runOptimizer, sgd, type Optimizer } from './index.ts';
 
-const POLY = new URL('./fixtures/polynomial.ts', import.meta.url).pathname;
+const POLY = new URL('../testing/polynomial.ts', import.meta.url).pathname;
 
 test('gdc: the update direction is ∇(l̂ + η(N−1)/(4N)·Ĉ), Ĉ = (1/(N−1))Σ|g_n − ḡ|² (central differences)', async () => {
   const land = await resolveLandscape(`${POLY}:seed=4,P=3,degree=4`);

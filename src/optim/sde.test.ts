@@ -10,7 +10,7 @@ import { defineLandscape, resolveLandscape, type Landscape } from '../landscapes
 import { rng, split } from '../core/index.ts';
 import { problem, sde, sdeNoiseMode } from './index.ts';
 
-const POLY = new URL('./fixtures/polynomial.ts', import.meta.url).pathname;
+const POLY = new URL('../testing/polynomial.ts', import.meta.url).pathname;
 
 /** Mean and covariance of n draws of a P-vector, with the standard errors of each entry. */
 function moments(draws: Float64Array[], P: number) {

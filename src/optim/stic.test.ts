@@ -9,7 +9,7 @@ import { resolveLandscape } from '../landscapes/index.ts';
 import { rng, gd as gdSchedule, sgd as sgdSchedule } from '../core/index.ts';
 import { gd, problem, runOptimizer, stic, sticObjective, sticWeights } from './index.ts';
 
-const POLY = new URL('./fixtures/polynomial.ts', import.meta.url).pathname;
+const POLY = new URL('../testing/polynomial.ts', import.meta.url).pathname;
 
 test('mean-estimation-l2 declares λ a hyperparameter, and STIC’s objective there is ½(H+λ)w² + S x̄ w + Ĉ/(N(H+λ)), Ĉ = S²·s²ₓ', async () => {
   const H = 0.4, S = 1.5, N = 6;

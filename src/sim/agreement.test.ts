@@ -13,7 +13,7 @@ import { neededDiagrams, predict } from '../theory/index.ts';
 import { exactValues } from '../stats/index.ts';
 import { simulate, type SummaryRow } from './index.ts';
 
-const POLY = new URL('../optim/fixtures/polynomial.ts', import.meta.url).pathname;
+const POLY = new URL('../testing/polynomial.ts', import.meta.url).pathname;
 const Z99 = 2.5758293035489; // two-sided 99% normal quantile (thousands of trials: t ≈ z)
 
 const row = (rows: SummaryRow[], optimizer: string, eta: number, metric: string) => {

@@ -133,7 +133,7 @@ test('a landscape made in-process (defineLandscape) runs in this thread; diverge
 });
 
 test('estimated test loss on a population of atoms: points drawn from the atoms, l_a(θ₀) kept from one pass; unbiased against the exact loss', async () => {
-  const spec = `${new URL('../optim/fixtures/polynomial.ts', import.meta.url).pathname}:seed=2,P=2,degree=4,atoms=3`;
+  const spec = `${new URL('../testing/polynomial.ts', import.meta.url).pathname}:seed=2,P=2,degree=4,atoms=3`;
   const land = await resolveLandscape(spec);
   const base = { landscape: land, optimizers: ['sgd', 'gd'] as ('sgd' | 'gd')[], eta: [0.02], N: 4, trials: 20_000, seed: 6, workers: 0 };
   const exact = await simulate(base);

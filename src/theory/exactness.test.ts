@@ -15,19 +15,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { diagrams, type Diagram } from '../diagrams/index.ts';
 import { gd, sgd, describeSchedule, type Schedule } from '../core/index.ts';
+import { exponents, uniformStream } from '../testing/index.ts';
 import { predict, type StatsFile } from './index.ts';
-
-// ---- a seeded generator (mulberry32), so failures reproduce ----
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // ---- polynomials in θ ∈ R^P as monomial lists ----
 interface Monomial {
@@ -36,15 +25,6 @@ interface Monomial {
 }
 type Poly = Monomial[];
 
-function exponents(P: number, maxDeg: number): number[][] {
-  const out: number[][] = [];
-  const rec = (j: number, left: number, e: number[]) => {
-    if (j === P) return void out.push([...e]);
-    for (let k = 0; k <= left; k++) rec(j + 1, left - k, [...e, k]);
-  };
-  rec(0, maxDeg, []);
-  return out;
-}
 
 function derivative(p: Poly, j: number): Poly {
   return p.filter((m) => m.e[j]! > 0).map((m) => ({ c: m.c * m.e[j]!, e: m.e.map((x, i) => (i === j ? x - 1 : x)) }));
@@ -59,7 +39,7 @@ interface Landscape {
 }
 
 function randomLandscape(seed: number, P: number, atoms: number, maxDeg: number): Landscape {
-  const r = rng(seed);
+  const r = uniformStream(seed);
   const raw = Array.from({ length: atoms }, (_, i) => 1 + i + r()); // deliberately non-uniform
   const total = raw.reduce((a, b) => a + b, 0);
   const probs = raw.map((x) => x / total);

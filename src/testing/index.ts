@@ -1,18 +1,20 @@
 /**
- * @file Helpers for the engine's tests: a seeded PRNG, vector arithmetic, finite differences
- * and relative errors. Not part of the public API.
+ * @file Helpers shared by the tests of every module (imported by tests only, never by library
+ * code): seeded uniforms from core's generator, vector arithmetic, relative errors, one
+ * finite-difference method and the derivative checks built on it, tiny synthetic image data sets
+ * in the real format, and (polynomial.ts) a random polynomial landscape module.
  */
+import assert from 'node:assert/strict';
+import { rng } from '../core/index.ts';
+import type { ImageDataset } from '../data/index.ts';
+import type { Program, Sample } from '../engine/index.ts';
 
-/** mulberry32: a small seeded PRNG returning uniforms in [0, 1) (no Math.random in tests). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+export { exponents } from './polynomial.ts';
+
+/** Uniforms in [0, 1) from core's seeded generator, as a function (no Math.random in tests). */
+export function uniformStream(seed: number): () => number {
+  const r = rng(seed);
+  return () => r.uniform();
 }
 
 /** n uniforms in [lo, hi). */
@@ -111,4 +113,50 @@ export class WorstErrors {
   summary(): string {
     return [...this.worst].map(([k, { err, where }]) => `${k}: ${err.toExponential(2)} (${where})`).join('\n');
   }
+}
+
+/** A seed from a name (FNV-1a), so each named case has its own stream however the list is ordered. */
+export function seedOf(name: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+/**
+ * A Program's derivatives at θ on one sample against finite differences (fdDerivative) along
+ * random directions: the gradient along u, Dl[u] = ∇l·u, the Hessian-vector product ∇(Dl[u]),
+ * ∇(D²l[u, v]) and D³l[u, v, w], each to `rtol` relative to the reference (at least 1e-3).
+ */
+export function checkDerivatives(program: Program, theta: Float64Array, sample: Sample, seed: number, opts: { h?: number; rtol?: number } = {}): void {
+  const h = opts.h ?? 1e-3, rtol = opts.rtol ?? 1e-6;
+  const r = rng(seed);
+  const P = program.P;
+  const dir = () => r.normals(new Float64Array(P)).map((x) => x / Math.sqrt(P));
+  const [u, v, w] = [dir(), dir(), dir()];
+  // Relative to the reference, with a floor: a quadratic's third derivative is exactly 0.
+  const close = (got: Vec, want: Vec, what: string, tol = rtol) => {
+    const a = asArray(got), b = asArray(want);
+    let d = 0;
+    for (let i = 0; i < b.length; i++) d += (a[i]! - b[i]!) ** 2;
+    const scale = Math.max(norm(b), 1e-3);
+    assert.ok(Math.sqrt(d) <= tol * scale, `${what}: error ${Math.sqrt(d).toExponential(2)} at scale ${scale.toExponential(2)}`);
+  };
+  const grad = (t: Float64Array) => program.valueAndGrad(t, sample).grad;
+  const g = grad(theta);
+  close(dot(g, u), fdDerivative((t) => program.value(along(theta, t, u), sample), h), 'gradient · u');
+  close(program.derivative(theta, [u], sample), dot(g, u), 'Dl[u] = ∇l · u', 1e-12);
+  close(program.gradDerivative(theta, [u], sample).grad, fdDerivative((t) => grad(along(theta, t, u)), h), 'Hessian-vector product');
+  const hvp = (t: Float64Array) => program.gradDerivative(t, [u], sample).grad;
+  close(program.gradDerivative(theta, [u, v], sample).grad, fdDerivative((t) => hvp(along(theta, t, v)), h), '∇(D²l[u, v])');
+  close(program.derivative(theta, [u, v, w], sample), fdDerivative((t) => program.derivative(along(theta, t, w), [u, v], sample), h), 'D³l[u, v, w]');
+}
+
+/** `count` images of `shape` with seeded random bytes and labels, in the format of src/data. */
+export function syntheticImages(name: string, count: number, shape: [number, number, number], seed: number): ImageDataset {
+  const r = rng(seed);
+  const size = shape[0] * shape[1] * shape[2];
+  const pixels = new Uint8Array(count * size);
+  for (let k = 0; k < pixels.length; k++) pixels[k] = r.int(256);
+  const labels = Int32Array.from({ length: count }, () => r.int(10));
+  return { name, count, shape, classes: 10, pixels, labels };
 }
