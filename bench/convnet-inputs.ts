@@ -1,5 +1,5 @@
 /**
- * @file Fixed-seed inputs for the THEORY.md §5 convnet, identical in TypeScript and in Python
+ * @file Fixed-seed inputs for the docs/theory.md §5 convnet, identical in TypeScript and in Python
  * (bench/torch_engine.py, `convnet_inputs`), so perturb's tests can compare against the committed
  * PyTorch fixture bench/fixtures/convnet-reference.json without running Python.
  *
@@ -81,7 +81,7 @@ export interface ConvnetLayout {
 }
 
 /**
- * The THEORY §5 convnet: conv 5×5 stride 2 (10 ch) → tanh → conv 5×5 stride 2 (10 ch) → tanh →
+ * The docs/theory.md §5 convnet: conv 5×5 stride 2 (10 ch) → tanh → conv 5×5 stride 2 (10 ch) → tanh →
  * flatten (C-major) → dense 10 → tanh → dense 10 → softmax cross-entropy. No padding.
  * Blocks in θ order: w1 b1 w2 b2 w3 b3 w4 b4.
  */

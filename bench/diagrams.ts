@@ -1,7 +1,7 @@
 /**
  * @file Speed of the diagram series (issue 3): order-3 predictions for SGD with N = 10^6 must
  * take under 1 s each; enumeration plus prediction at order 5 for N ≤ 1000 under 30 s. Counting
- * never walks the T steps (THEORY §3), so N, T and E only enter through BigInt arithmetic.
+ * never walks the T steps (docs/theory.md §3), so N, T and E only enter through BigInt arithmetic.
  */
 import { diagrams } from '../src/diagrams/index.ts';
 import { describeSchedule, gd, type Quantity, type Schedule, sgd } from '../src/core/index.ts';

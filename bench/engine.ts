@@ -1,5 +1,5 @@
 /**
- * @file Engine benchmark (issue 2): the Fashion-MNIST convnet (THEORY §5, P = 4,490) on
+ * @file Engine benchmark (issue 2): the Fashion-MNIST convnet (docs/theory.md §5, P = 4,490) on
  * fixed-seed inputs, each workload timed here and in PyTorch float64 with one thread in the same
  * command; prints our/their ratio per row. Also the memory check: 10^5 HVP calls in a loop with
  * the resident set printed before and after.

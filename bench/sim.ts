@@ -141,7 +141,7 @@ export async function run(opts: { trials?: number; torchTrials?: number; archime
   process.stderr.write(`sim: ARCHIMEDES, ${K} trials of T = 10^4 at η = 0.01, 0.02, 0.05, 0.1 (2 workers)…\n`);
   const etas = [0.01, 0.02, 0.05, 0.1];
   const arch = await simulate({ landscape: { spec: 'archimedes' }, optimizers: ['sgd'], eta: etas, N: T, T, trials: K, seed: 1, workers: 2 });
-  console.log(`\nARCHIMEDES: z displacement per step, batch-1 SGD, one epoch, T = 10^4, ${K} trials (THEORY §4: η²/6)`);
+  console.log(`\nARCHIMEDES: z displacement per step, batch-1 SGD, one epoch, T = 10^4, ${K} trials (docs/theory.md §4: η²/6)`);
   console.log(table(['η', 'measured', '± stderr', 'η²/6', 'relative deviation', 'deviation / η'], etas.map((eta) => {
     const z = arch.summary.find((r) => r.eta === eta && r.metric === 'z')!;
     const want = (eta * eta) / 6, got = z.mean! / T, se = z.stderr! / T;

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""PyTorch float64 reference and benchmark for perturb's convnet (THEORY.md section 5).
+"""PyTorch float64 reference and benchmark for perturb's convnet (docs/theory.md §5).
 
 Run with Debian's interpreter, which has python3-torch (torch 1.13 + functorch):
 
@@ -236,7 +236,7 @@ def cmd_fixture(args):
     theta_l, u_l, v_l, images_l, labels_l = convnet_inputs(1, 64, image, P)
     layout, _ = convnet_layout(image)
     ref = {
-        "description": "PyTorch float64 reference values for the THEORY.md section 5 convnet "
+        "description": "PyTorch float64 reference values for the docs/theory.md §5 convnet "
                        "(Fashion-MNIST shape). Vectors are base64 of little-endian float64.",
         "torch": torch.__version__,
         "generator": {

@@ -1,6 +1,6 @@
 /**
  * @file |Aut(D)|: permutations of the nodes that preserve the parent map and the partition
- * (THEORY §3). Counted by backtracking in breadth-first order: a node may only go to an unused
+ * (docs/theory.md §2). Counted by backtracking in breadth-first order: a node may only go to an unused
  * child of its parent's image with the same subtree shape and part size, and parts must map to
  * parts one to one. Diagrams are small (≤ 10 nodes), so walking every automorphism is cheap.
  */

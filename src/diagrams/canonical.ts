@@ -51,7 +51,7 @@ function refine(g: Graph, colors: readonly number[]): number[] {
       const ch = g.children[v]!.map((u) => c[u]!).sort((a, b) => a - b);
       const mt = g.mates[v]!.map((u) => c[u]!).sort((a, b) => a - b);
       // More children sort first so breadth-first labels put the bushier subtree first, as in
-      // THEORY's `(01-02-13)(0-1-2-3)`.
+      // docs/theory.md §2's `(01-02-13)(0-1-2-3)`.
       return [cv, v === 0 ? -1 : c[g.parent[v]!]!, -ch.length, ...ch, mt.length, ...mt];
     });
     const order = [...sig.keys()].sort((a, b) => lexCompare(sig[a]!, sig[b]!));

@@ -143,7 +143,7 @@ test('|Aut| of a few diagrams derived by hand', () => {
   assert.equal(automorphismCount({ parent: [-1, 0, 0, 0, 0, 0, 0, 0, 0], part: [0, 1, 2, 3, 4, 5, 6, 7, 8] }), 40320);
 });
 
-test('THEORY §2 key examples parse to the named diagrams and print back unchanged', () => {
+test('docs/theory.md §2 key examples parse to the named diagrams and print back unchanged', () => {
   const examples: Array<[string, string]> = [
     ['()(0)', 'l'],
     ['(01)(0-1)', 'G·G'],

@@ -1,6 +1,6 @@
 /**
  * @file The Diagram value: a canonical labeled rooted tree with a partition of its nodes
- * (THEORY §2), its key, symmetry factor, label and irreducibility. Built from any labeling.
+ * (docs/theory.md §2), its key, symmetry factor, label and irreducibility. Built from any labeling.
  */
 import { InputError } from '../core/index.ts';
 import { automorphismCount } from './automorphisms.ts';

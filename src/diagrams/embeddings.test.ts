@@ -1,5 +1,5 @@
 /**
- * @file Claims about L_S(D): the weak-order sums of THEORY §3 equal a direct count of labeled
+ * @file Claims about L_S(D): the weak-order sums of docs/theory.md §3 equal a direct count of labeled
  * embeddings into explicit batch lists (every shuffle for `reshuffle`), for every diagram with
  * up to 3 edges, test and train; schedules reject bad input; cost does not grow with N, T or E.
  */
@@ -15,7 +15,7 @@ function permutations(n: number): number[][] {
   return permutations(n - 1).flatMap((p) => Array.from({ length: n }, (_, i) => [...p.slice(0, i), n - 1, ...p.slice(i)]));
 }
 
-/** Direct count for one explicit list of batches (sets of rows), following THEORY §3's definition. */
+/** Direct count for one explicit list of batches (sets of rows), following docs/theory.md §3's definition. */
 function directCount(D: Diagram, batches: number[][], N: number, quantity: 'test' | 'train'): number {
   const n = D.parent.length;
   const T = batches.length;

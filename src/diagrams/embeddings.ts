@@ -1,5 +1,5 @@
 /**
- * @file Exact labeled-embedding counts L_S(D) of a diagram into a schedule (THEORY §3), by the
+ * @file Exact labeled-embedding counts L_S(D) of a diagram into a schedule (docs/theory.md §3), by the
  * "count without walking time" method: sums over weak orders (ordered set partitions) of at most
  * d+1 items, so the cost is independent of N, T and E.
  *

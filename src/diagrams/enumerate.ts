@@ -1,5 +1,5 @@
 /**
- * @file Every diagram with d edges (THEORY §2, no path condition): each rooted tree on d+1
+ * @file Every diagram with d edges (docs/theory.md §2, no path condition): each rooted tree on d+1
  * nodes with each partition of its nodes, deduplicated by canonical key. Test-loss diagrams
  * keep the root alone in its part; train-loss diagrams let the root share a part.
  */

@@ -1,4 +1,4 @@
-/** @file Public API of diagrams: the combinatorics of THEORY §2–§3 (diagrams, keys, symmetry, schedules, embedding counts, drawings). */
+/** @file Public API of diagrams: the combinatorics of docs/theory.md §2–§3 (diagrams, keys, symmetry, embedding counts, drawings). */
 export type { Diagram } from './diagram.ts';
 export { diagram, diagramOf, diagramFrom, canonicalKey } from './diagram.ts';
 export type { Structure } from './structure.ts';

@@ -1,6 +1,6 @@
 /**
  * @file The `(edges)(parts)` key notation of the original research code's statistics files
- * (THEORY §2): nodes are digits, node 0 is the root, each edge is written parent-then-child,
+ * (docs/theory.md §2): nodes are digits, node 0 is the root, each edge is written parent-then-child,
  * edges and parts are joined by `-`. E.g. `(01-02)(0-12)` = H:E[gg]. Nodes past 9 are written
  * a, b, …, z (an extension; the research code never went past 10 nodes).
  */

@@ -1,5 +1,5 @@
 /**
- * @file Short tensor-notation labels for the diagrams that have one (THEORY §2 examples), and
+ * @file Short tensor-notation labels for the diagrams that have one (docs/theory.md §2 examples), and
  * the irreducibility flag of paper §2.
  *
  * Moment notation: a singleton part with a node of k edges is the population tensor ∇ᵏl (G, H, J);

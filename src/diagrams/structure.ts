@@ -6,7 +6,7 @@ import { InputError } from '../core/index.ts';
 
 /**
  * A labeled diagram: nodes 0…n−1, node 0 the root (`parent[0] = -1`), `part[v]` the id of v's
- * part (any integers; equal ids = same part). THEORY §2: a rooted tree plus a partition of its
+ * part (any integers; equal ids = same part). docs/theory.md §2: a rooted tree plus a partition of its
  * nodes, with no path condition.
  */
 export interface Structure {

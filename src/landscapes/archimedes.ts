@@ -1,7 +1,7 @@
 /**
- * @file ARCHIMEDES (THEORY §5): θ = (u, v, z), l_x = ½H(θ) + x·S(θ) with
+ * @file ARCHIMEDES (docs/theory.md §5): θ = (u, v, z), l_x = ½H(θ) + x·S(θ) with
  * H = u² + v² + (cos z·u + sin z·v)², S = cos(z − π/4)·u + sin(z − π/4)·v, x ~ N(0, 1).
- * G = 0 on the whole valley u = v = 0, yet SGD drifts along +z at η²/6 per step (THEORY §4).
+ * G = 0 on the whole valley u = v = 0, yet SGD drifts along +z at η²/6 per step (docs/theory.md §4).
  */
 import { add, cos, mul, scale, sin, slice, square, sub } from '../engine/index.ts';
 import { gaussHermiteAtoms, nodesForDegree, sampleStandardNormal } from './gaussian.ts';

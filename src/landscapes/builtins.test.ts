@@ -1,6 +1,6 @@
 /**
  * @file Claims about the built-in landscapes: every derivative agrees with finite differences,
- * the exact modes reproduce the hand-derived values of THEORY §5 (GAUSS, ARCHIMEDES, MEAN
+ * the exact modes reproduce the hand-derived values of docs/theory.md §5 (GAUSS, ARCHIMEDES, MEAN
  * ESTIMATION), population losses agree with their atoms, and sampling and θ₀ are seeded.
  */
 import assert from 'node:assert/strict';

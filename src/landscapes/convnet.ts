@@ -1,5 +1,5 @@
 /**
- * @file The paper's tanh convnet (THEORY §5) written once with the engine, so every derivative
+ * @file The paper's tanh convnet (docs/theory.md §5) written once with the engine, so every derivative
  * of every order comes from this one definition.
  *
  * conv 5×5 stride 2, 10 channels → tanh → conv 5×5 stride 2, 10 channels → tanh → flatten

@@ -1,5 +1,5 @@
 /**
- * @file GAUSS (THEORY §5): fitting the log-variance h of a Gaussian by maximum likelihood,
+ * @file GAUSS (docs/theory.md §5): fitting the log-variance h of a Gaussian by maximum likelihood,
  * l_x(h) = ½(h + x² e^{−h}) with x ~ N(0, 1). At h = 0 (the test minimum) G = 0, H = ½, C = ½,
  * J = −½, E[(g−G)³] = −1 and E[H_x g_x g_x] = 5/4.
  */

@@ -1,5 +1,5 @@
 /**
- * @file The image-classification landscapes of THEORY §5: multinomial logistic regression and
+ * @file The image-classification landscapes of docs/theory.md §5: multinomial logistic regression and
  * the paper's tanh convnet (convnet.ts) on Fashion-MNIST and CIFAR-10. The whole data set
  * (train and test splits together) is the population, so exact mode exists — every image is an
  * atom of weight 1/count — but one pass over it costs one forward pass per image. Training sets

@@ -1,5 +1,5 @@
 /**
- * @file MEAN ESTIMATION (THEORY §4–5): l_x(w) = ½Hw² + xSw with x ~ N(0, 1), so G = Hw,
+ * @file MEAN ESTIMATION (docs/theory.md §4–5): l_x(w) = ½Hw² + xSw with x ~ N(0, 1), so G = Hw,
  * Hessian H and gradient covariance C = S²; and its l2 variant for the STIC experiment,
  * θ = (w, λ), l_x = ½(H + λ)w² + xSw with λ ≥ 0 kept by projection.
  */

@@ -1,5 +1,5 @@
 /**
- * @file GD (THEORY §1): every step averages the gradient over all N training rows (B = N),
+ * @file GD (docs/theory.md §1): every step averages the gradient over all N training rows (B = N),
  * θ ← θ − η·(1/N)Σ_n ∇l_{x_n}(θ), for T steps.
  */
 import type { Rng, Schedule } from '../core/index.ts';

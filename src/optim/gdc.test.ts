@@ -1,6 +1,6 @@
 /**
  * @file GDC: its gradient is the gradient of l̂ + η(N−1)/(4N)·Ĉ (finite differences), and its
- * claim (THEORY §4) holds exactly: to order η² GDC's expected test loss equals one-epoch batch-1
+ * claim (docs/theory.md §4) holds exactly: to order η² GDC's expected test loss equals one-epoch batch-1
  * SGD's, while GD's exceeds it by (N−1)/4·G·∇trC·η². Expectations are exact: every training set
  * of a 3-atom distribution is enumerated with its probability (GD, GDC and fixed-order SGD are
  * deterministic given the training set), and the η² coefficients are read off by Richardson
@@ -61,7 +61,7 @@ function expectedTestLoss(land: Landscape, N: number, make: () => Optimizer): nu
   }
 }
 
-/** G·∇trC = 2(G·E[H_x g_x] − G·H·G) at θ₀ (THEORY §2), exactly over the atoms. */
+/** G·∇trC = 2(G·E[H_x g_x] − G·H·G) at θ₀ (docs/theory.md §2), exactly over the atoms. */
 function gDotGradTrC(land: Landscape): number {
   const atoms = land.atoms!(), prog = land.program(), th = land.init(), P = land.P;
   const batch = atoms.batch();

@@ -1,5 +1,5 @@
 /**
- * @file GDC (THEORY §4): GD on the training loss plus a noise-emulating term,
+ * @file GDC (docs/theory.md §4): GD on the training loss plus a noise-emulating term,
  *
  *   l̃(θ) = l̂(θ) + η·(N−1)/(4N)·Ĉ(θ),   Ĉ = (1/(N−1))·Σ_n |g_n − ḡ|²,
  *
@@ -11,7 +11,7 @@
  *   ∇l̃ = ḡ + (η/(2N))·Σ_n H_n(g_n − ḡ):   N gradients and N Hessian-vector products per step.
  *
  * Why: GD for T = N steps differs from one-epoch batch-1 SGD by +(N−1)/4·G·∇trC·η² in expected
- * test loss (THEORY §3); the term's first-order effect over N steps, −ηN·η(N−1)/(4N)·G·∇trC,
+ * test loss (docs/theory.md §3); the term's first-order effect over N steps, −ηN·η(N−1)/(4N)·G·∇trC,
  * cancels it, so to order η² GDC's expected test loss equals that SGD's (checked exactly in
  * gdc.test.ts by enumerating every training set of a finite distribution).
  */

@@ -6,7 +6,7 @@
  * function of (problem, θ₀, the rng's stream). Every optimizer works on any landscape through
  * its compiled Program and calls `landscape.project` (when present) after every update.
  *
- * η is a scalar (THEORY §1: an identity metric). A tensor η would multiply each update
+ * η is a scalar (docs/theory.md §1: an identity metric). A tensor η would multiply each update
  * direction before it is subtracted; the updates are written as θ −= η·d to keep that one place.
  */
 import type { Batch, Program, Sample } from '../engine/index.ts';

@@ -1,5 +1,5 @@
 /**
- * @file SGD and GD do what THEORY §1 says: batches cut from each epoch's order, T = E·N/B,
+ * @file SGD and GD do what docs/theory.md §1 says: batches cut from each epoch's order, T = E·N/B,
  * cycling for `fixed`, a fresh uniform permutation per epoch for `reshuffle`, the projection
  * after every step — checked against hand-written loops on MEAN ESTIMATION
  * (∇l_x(w) = Hw + Sx) and against GD's closed form.

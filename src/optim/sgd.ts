@@ -1,5 +1,5 @@
 /**
- * @file SGD (THEORY §1): E epochs over the N training rows; epoch e lists the rows in the order
+ * @file SGD (docs/theory.md §1): E epochs over the N training rows; epoch e lists the rows in the order
  * of a permutation π_e and cuts it into K = N/B consecutive batches of B rows, so T = E·N/B;
  * each step is θ ← θ − η·(1/B)Σ_{n∈batch} ∇l_{x_n}(θ). `fixed`: every π_e is the identity
  * (cycling); `reshuffle`: every π_e is uniform and independent, drawn from the run's rng at the

@@ -1,5 +1,5 @@
 /**
- * @file STIC (THEORY §4, the paper's "smooth TIC"): GD on the training loss plus an estimate of
+ * @file STIC (docs/theory.md §4 and §7, the paper's "smooth TIC"): GD on the training loss plus an estimate of
  * the generalization gap, so that descent also tunes hyperparameters such as an l2 coefficient.
  *
  * Near a minimum the gap after long GD is ≈ (1/N)·C_{μν}(H⁻¹)^{μν} (Corollary 2 as T → ∞; AIC

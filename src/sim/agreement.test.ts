@@ -1,5 +1,5 @@
 /**
- * @file Simulation agrees with theory: GD on MEAN ESTIMATION against THEORY §4's exact
+ * @file Simulation agrees with theory: GD on MEAN ESTIMATION against docs/theory.md §4's exact
  * formulas; ARCHIMEDES's drift along z against η²/6 per step; SGD on random polynomial
  * landscapes against the exact η-series of `predict` (diagram values exact over the atoms);
  * and paired differences on GAUSS, whose standard error is far below the unpaired one.

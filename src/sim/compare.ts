@@ -1,6 +1,6 @@
 /**
  * @file `compare`: the perturbative prediction beside a simulation, for one landscape and one
- * schedule — the quickest way to see whether (and up to which η) the series of THEORY §3 holds.
+ * schedule — the quickest way to see whether (and up to which η) the series of docs/theory.md §3 holds.
  * Diagram values come exactly from the landscape's atoms where it has them, else sampled with
  * standard errors; the simulation uses paired trials (src/sim).
  */

@@ -9,7 +9,7 @@
  * the same noise: their differences are paired. A trial's result depends on (config, i) alone,
  * never on the thread or the order trials ran in.
  *
- * Metrics (THEORY §1): `test` = l(θ_T); `train` = (1/N)Σ_n l_{x_n}(θ_T); `gap` = test − train;
+ * Metrics (docs/theory.md §1 and §7): `test` = l(θ_T); `train` = (1/N)Σ_n l_{x_n}(θ_T); `gap` = test − train;
  * `test-increase` = l(θ_T) − l(θ₀); and each named coordinate as θ_T[c] − θ₀[c]. In estimated
  * mode the increase is the mean over the M test points of l_x(θ_T) − l_x(θ₀) (unbiased, and
  * with far less variance than l_x(θ_T) alone when θ_T is near θ₀), and test = l(θ₀) + increase

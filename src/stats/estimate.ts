@@ -1,5 +1,5 @@
 /**
- * @file Estimates of every diagram value (uvalue, THEORY §2) that a prediction of a given order
+ * @file Estimates of every diagram value (uvalue, docs/theory.md §2; estimators §6) that a prediction of a given order
  * needs, at θ₀ of a landscape: exactly over weighted atoms, or unbiasedly from samples.
  *
  * Sampled mode (paper appendix C.6, "one sample per part"): each draw takes a pool of fresh

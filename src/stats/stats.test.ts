@@ -11,7 +11,7 @@ import { estimateStats, type StatsResult } from './index.ts';
 const gauss = await resolveLandscape('gauss');
 const archimedes = await resolveLandscape('archimedes');
 
-test('GAUSS exact mode reproduces the hand-computed values of THEORY §5 to 1e-12', async () => {
+test('GAUSS exact mode reproduces the hand-computed values of docs/theory.md §5 to 1e-12', async () => {
   const r = await estimateStats({ landscape: gauss, initSeed: 0, order: 3, quantity: 'train', exact: true });
   // At h = 0 with x ~ N(0,1): l_x = ½(h + x²e^{−h}), g = ½(1 − x²), H_x = ½x², J_x = −½x².
   const want: Record<string, number> = {

@@ -1,5 +1,5 @@
 /**
- * @file One diagram's contraction for given samples per part (THEORY §2): the recursion that
+ * @file One diagram's contraction for given samples per part (docs/theory.md §2): the recursion that
  * turns a diagram into engine calls, never forming a tensor larger than a P-vector.
  *
  * A non-root node v with children c₁…c_j sends its parent the covector

@@ -7,7 +7,7 @@
  * every shuffle (all N! orders per epoch for `reshuffle`) is run through SGD on truncated power
  * series in η: θ_t is a vector of polynomials in η cut at order D, and the losses are evaluated
  * by composing polynomials. That gives E[test], E[train] and the gap as series in η.
- * The diagram values fed to `predict` are computed exactly over the atoms from THEORY §2's
+ * The diagram values fed to `predict` are computed exactly over the atoms from docs/theory.md §2's
  * recursion (each part an independent atom), also here, with derivative tensors of the
  * polynomials.
  */
@@ -161,7 +161,7 @@ function bruteForce(L: Landscape, s: Schedule, D: number): Brute {
   return { test, train, gap: test.map((x, i) => x - train[i]!) };
 }
 
-// ---- exact diagram values over the atoms (THEORY §2 recursion) ----
+// ---- exact diagram values over the atoms (docs/theory.md §2 recursion) ----
 
 /** Full derivative tensors ∇^k l_x(θ₀) as flat arrays over P^k index tuples, k = 0…maxK. */
 function derivativeTensors(L: Landscape, maxK: number): number[][][] {

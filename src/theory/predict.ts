@@ -1,6 +1,6 @@
 /**
  * @file `predict`: expected test loss, train loss or gap after a schedule of SGD/GD as a series
- * in η, E[·] = Σ_d c_d η^d (THEORY §3), from diagram statistics at θ₀. The multipliers are exact
+ * in η, E[·] = Σ_d c_d η^d (docs/theory.md §3), from diagram statistics at θ₀. The multipliers are exact
  * rationals; the values are floats with standard errors propagated linearly (they enter linearly).
  * η is a scalar here; a tensor η would be contracted into the statistics along every edge.
  */

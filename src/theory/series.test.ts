@@ -1,5 +1,5 @@
 /**
- * @file THEORY §3's closed forms fall out of the general machinery, exactly as rationals, and
+ * @file docs/theory.md §3's closed forms fall out of the general machinery, exactly as rationals, and
  * `predict` propagates standard errors and covariances as stated in stats-file.ts.
  */
 import { test } from 'node:test';

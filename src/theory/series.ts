@@ -1,5 +1,5 @@
 /**
- * @file The exact multipliers of the η-series (THEORY §3, moment form of the paper's Theorem 3):
+ * @file The exact multipliers of the η-series (docs/theory.md §3, moment form of the paper's Theorem 3):
  *   c_d = (−1)^d / B^d · Σ_{D with d edges} uvalue(D) · L_S(D) / |Aut(D)|,
  * with the train loss also dividing by N and the gap the difference test − train.
  */

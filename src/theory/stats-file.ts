@@ -1,5 +1,5 @@
 /**
- * @file The statistics file that feeds `predict`: diagram values (uvalues, THEORY §2) at θ₀,
+ * @file The statistics file that feeds `predict`: diagram values (uvalues, docs/theory.md §2) at θ₀,
  * keyed by `(edges)(parts)` in any labeling, with standard errors and optionally a covariance.
  *
  *   { "values": { "<key>": number | { "mean": number, "stderr"?: number }, … },

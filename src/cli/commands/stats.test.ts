@@ -20,7 +20,7 @@ test('perturb stats --exact writes the stats file that perturb predict reads', (
   assert.ok(Math.abs(f.values['(01-02)(0-12)'].mean - 0.25) < 1e-12); // H:E[gg] = ½·½
   const p = run('predict', '--stats', out, '--schedule', 'sgd', '--N', '10', '--order', '2', '--quantity', 'test', '--json');
   assert.equal(p.status, 0, p.stderr);
-  // c₂ = T(T−1)·GHG + (T/2)·H:E[gg] = 0 + 5 · ¼ (THEORY §3, single epoch)
+  // c₂ = T(T−1)·GHG + (T/2)·H:E[gg] = 0 + 5 · ¼ (docs/theory.md §3, single epoch)
   assert.ok(Math.abs(JSON.parse(p.stdout).coefficients[2] - 1.25) < 1e-12);
 });
 
