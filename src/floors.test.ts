@@ -82,9 +82,9 @@ test('a deliberately bad import is caught: an internal file, a higher floor, the
   ]);
   assert.deepEqual(bad, [
     "engine/program.ts: imports core/schedule.ts, an internal of 'core' (import core/index.ts)",
-    "diagrams/enumerate.ts: 'diagrams' (floor 1) imports 'landscapes' (floor 2), which is not lower",
-    "stats/run.ts: 'stats' (floor 3) imports 'sim' (floor 4), which is not lower",
+    "diagrams/enumerate.ts: 'diagrams' (floor 2) imports 'landscapes' (floor 3), which is not lower",
+    "stats/run.ts: 'stats' (floor 4) imports 'sim' (floor 5), which is not lower",
     'optim/sgd.ts: library code imports the test helpers',
-    'theory/series.ts: \'theory\' (floor 2) imports \'theory2\' (floor undefined), which is not lower',
+    'theory/series.ts: \'theory\' (floor 3) imports \'theory2\' (floor undefined), which is not lower',
   ]);
 });

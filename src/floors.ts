@@ -5,12 +5,13 @@
  *
  *   0  core                              the shared vocabulary: errors, checks, schedules,
  *                                        quantities, rng, linear algebra, moments, formats
- *   1  io, engine, diagrams, data        files; derivatives; combinatorics; data sets
- *   2  parallel, landscapes, theory      executors and resumable runs; loss landscapes; the series
- *   3  stats, optim                      diagram values at θ₀; optimizers
- *   4  sim                               paired simulations, and compare
- *   5  report                            renderers and readers of perturb's results
- *   6  cli                               flags → library calls → text
+ *   1  io                                files written atomically, directories made safely
+ *   2  engine, diagrams, data            derivatives; combinatorics; data sets
+ *   3  parallel, landscapes, theory      executors and resumable runs; loss landscapes; the series
+ *   4  stats, optim                      diagram values at θ₀; optimizers
+ *   5  sim                               paired simulations, and compare
+ *   6  report                            renderers and readers of perturb's results
+ *   7  cli                               flags → library calls → text
  *
  * `testing` holds helpers for tests; only test files (and its own files) import it. Test
  * files may import any folder's index.ts, and their own folder's files. src/index.ts, the
@@ -19,16 +20,16 @@
 export const FLOORS: Readonly<Record<string, number>> = Object.freeze({
   core: 0,
   io: 1,
-  engine: 1,
-  diagrams: 1,
-  data: 1,
-  parallel: 2,
-  landscapes: 2,
-  theory: 2,
-  stats: 3,
-  optim: 3,
-  sim: 4,
-  report: 5,
-  cli: 6,
-  testing: 7,
+  engine: 2,
+  diagrams: 2,
+  data: 2,
+  parallel: 3,
+  landscapes: 3,
+  theory: 3,
+  stats: 4,
+  optim: 4,
+  sim: 5,
+  report: 6,
+  cli: 7,
+  testing: 8,
 });

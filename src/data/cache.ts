@@ -1,8 +1,9 @@
 /** @file The compact binary image cache: a 64-byte header (magic, version, counts, shape, checksum, source tag), then uint8 labels, then uint8 pixels; written atomically, read with full validation. */
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { InputError } from '../core/index.ts';
+import { writeFileAtomic } from '../io/index.ts';
 
 /**
  * Layout (all integers little-endian uint32):
@@ -152,34 +153,11 @@ export async function readImageCache(file: string): Promise<CacheRead> {
   return decodeImageCache(bytes);
 }
 
-let tmpCounter = 0;
-
 /**
- * Write `images` to `file` atomically: into a temporary file in the same directory (created if
- * needed), flushed to disk, then renamed over `file`. Readers never see a partial file.
+ * Write `images` to `file` atomically (io's writeFileAtomic: a temporary file beside it, flushed,
+ * then renamed over it; the directory created if needed). Readers never see a partial file.
  */
 export async function writeImageCache(file: string, images: RawImages): Promise<void> {
   checkImages(images);
-  const dir = dirname(file);
-  await mkdir(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(file)}.${process.pid}.${++tmpCounter}.tmp`);
-  const handle = await open(tmp, 'wx');
-  try {
-    try {
-      for (const part of [encodeHeader(images), images.labels, images.pixels]) {
-        let done = 0;
-        while (done < part.length) {
-          const { bytesWritten } = await handle.write(part, done, part.length - done);
-          done += bytesWritten;
-        }
-      }
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(tmp, file);
-  } catch (err) {
-    await unlink(tmp).catch(() => undefined);
-    throw err;
-  }
+  writeFileAtomic(file, [encodeHeader(images), images.labels, images.pixels]);
 }

@@ -35,8 +35,8 @@ function makeDirs(dir: string, what: string): void {
   }
 }
 
-/** Write `data` to `path` atomically, creating its directory. */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+/** Write `data` (text, bytes, or byte chunks in order) to `path` atomically, creating its directory. */
+export function writeFileAtomic(path: string, data: string | Uint8Array | readonly Uint8Array[]): void {
   const target = resolve(path);
   makeDirs(dirname(target), `cannot write ${path}`);
   const tmp = `${target}.tmp-${process.pid}-${Math.floor(performance.now() * 1000)}`;
@@ -47,7 +47,9 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     throw new InputError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   try {
-    writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+    for (const part of typeof data === 'string' ? [Buffer.from(data, 'utf8')] : data instanceof Uint8Array ? [data] : data) {
+      for (let done = 0; done < part.length; ) done += writeSync(fd, part, done, part.length - done);
+    }
     fsyncSync(fd);
   } catch (e) {
     closeSync(fd);
