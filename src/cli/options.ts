@@ -3,7 +3,7 @@
  * the flag), and the map from the library's option names to this CLI's flags.
  */
 import { InvalidArgumentError, type Command } from 'commander';
-import { isNonNegativeInt, isPositiveInt } from '../core/index.ts';
+import { isNonNegativeInt, isPositiveInt, SHUFFLES } from '../core/index.ts';
 
 const integer = (value: string) => (/^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN);
 
@@ -60,6 +60,21 @@ export function flagFor(command: Command, name: string): string | undefined {
   const alias = aliases.get(command)?.[name];
   if (alias) return alias;
   return command.options.find((o) => o.attributeName() === name)?.long;
+}
+
+/**
+ * The schedule's flags, the same in every command that takes a schedule (predict, simulate,
+ * compare): --N, --B, --E, --shuffle and --T, described by core's one rule. `N` is required
+ * unless a default is given.
+ */
+export function scheduleFlags(cmd: Command, o: { N?: number; B?: string } = {}): Command {
+  const N = ['--N <n>', 'training set size', positiveInt] as const;
+  (o.N === undefined ? cmd.requiredOption(...N) : cmd.option(...N, o.N));
+  return cmd
+    .option('--B <b>', `sgd batch size, dividing N (default 1)${o.B ?? ''}`, positiveInt)
+    .option('--E <e>', 'sgd epochs (default 1, or T·B/N with --T)', positiveInt)
+    .option('--shuffle <how>', 'sgd: fixed (cycle) or reshuffle (a fresh permutation per epoch); default fixed', oneOf(...SHUFFLES))
+    .option('--T <t>', 'steps: required without sgd; with sgd a whole number of epochs, T = E·N/B', positiveInt);
 }
 
 /** The options every command that takes a landscape shares: where its data are. */

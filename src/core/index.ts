@@ -11,7 +11,7 @@ export { opt, optionError } from './errors.ts';
 export {
   isPositiveInt, isNonNegativeInt, positiveInt, nonNegativeInt, intAtLeast, finiteNumber, positiveNumber, oneOf, distinctList,
 } from './checks.ts';
-export { schedule, asSchedule, SHUFFLES, SCHEDULE_KINDS, type ScheduleKind, type ScheduleOptions } from './schedule.ts';
+export { schedule, asSchedule, SHUFFLES, SCHEDULE_KINDS, type ScheduleKind, type ScheduleOptions, type ScheduleSizes } from './schedule.ts';
 export {
   emptyMoments, addObservation, mergeMoments, standardErrors, covarianceOfMeans, meanEstimate, tQuantile975, tTwoSided,
   type Moments, type MeanEstimate,

@@ -23,8 +23,12 @@ export type Schedule =
   | { readonly kind: 'gd'; readonly N: number; readonly T: number; readonly B: number; readonly E: number; readonly K: 1; readonly shuffle: 'fixed' };
 
 /** What a caller gives: the kind, N, and those of B, E, T and the shuffling it sets. */
-export interface ScheduleOptions {
+export interface ScheduleOptions extends ScheduleSizes {
   kind: ScheduleKind;
+}
+
+/** N, and those of B, E, T and the shuffling a caller sets (the schedule options without the kind). */
+export interface ScheduleSizes {
   N: number;
   /** Batch size of SGD, dividing N (default 1). */
   B?: number;

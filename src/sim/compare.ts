@@ -4,24 +4,19 @@
  * Diagram values come exactly from the landscape's atoms where it has them, else sampled with
  * standard errors; the simulation uses paired trials (src/sim).
  */
-import { describeSchedule, InputError, opt, schedule, type Quantity, type ScheduleKind, type Shuffle } from '../core/index.ts';
+import { describeSchedule, InputError, opt, schedule, type Quantity, type ScheduleKind, type ScheduleSizes } from '../core/index.ts';
 import { hasSmallAtoms, referenced, type Landscape, type LandscapeRef } from '../landscapes/index.ts';
 import type { Executor } from '../parallel/index.ts';
 import { estimateStats } from '../stats/index.ts';
 import { checkOrder, parseStats, predict } from '../theory/index.ts';
 import { simulate } from './run.ts';
 
-export interface CompareOptions {
+/** The comparison's settings; N, B, E, T and the shuffling follow core's one schedule rule. */
+export interface CompareOptions extends ScheduleSizes {
   /** The landscape: a reference (spec and data options), or a landscape resolved in this process. */
   landscape: LandscapeRef | Landscape;
-  /** The schedule's kind; N, B, E, T and the shuffling follow core's one schedule rule. */
+  /** The schedule's kind. */
   schedule: ScheduleKind;
-  N: number;
-  B?: number;
-  E?: number;
-  shuffle?: Shuffle;
-  /** Steps: required for GD; for SGD a whole number of epochs. */
-  T?: number;
   order: number;
   eta: readonly number[];
   trials: number;

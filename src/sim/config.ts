@@ -11,23 +11,15 @@
  * noise matches SGD batches of B rows (docs/theory.md §1, §7).
  */
 import {
-  distinctList, InputError, intAtLeast, nonNegativeInt, oneOf, opt, optionError, positiveInt, positiveNumber, schedule, type Schedule, type Shuffle,
+  distinctList, InputError, intAtLeast, nonNegativeInt, oneOf, opt, optionError, positiveInt, positiveNumber, schedule, type Schedule, type ScheduleSizes, type Shuffle,
 } from '../core/index.ts';
 import { hasSmallAtoms, type Landscape } from '../landscapes/index.ts';
 import { OPTIMIZER_NAMES, sdeNoiseMode, type OptimizerName } from '../optim/index.ts';
 
-/** What a caller asks for. */
-export interface SimulationSpec {
+/** What a caller asks for. N, B, E, T and the shuffling: see the file comment (B also sets SDE's noise). */
+export interface SimulationSpec extends ScheduleSizes {
   optimizers: readonly OptimizerName[];
   eta: readonly number[];
-  /** Steps; see the file comment for how it combines with E. */
-  T?: number;
-  N: number;
-  /** Batch size of SGD (and of the SGD step whose noise SDE matches); default 1. */
-  B?: number;
-  /** Epochs of SGD; see the file comment. */
-  E?: number;
-  shuffle?: Shuffle;
   trials: number;
   /** Estimate the test loss on this many fresh points per trial (else exactly, where cheap). */
   testPoints?: number;

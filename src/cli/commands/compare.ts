@@ -3,22 +3,17 @@
  * of the same schedule, for the test loss and the generalization gap at each η.
  */
 import type { Command } from 'commander';
-import { SHUFFLES, type ScheduleKind, type Shuffle } from '../../core/index.ts';
+import type { ScheduleKind, ScheduleSizes } from '../../core/index.ts';
 import { renderCompare } from '../../report/index.ts';
 import { compare } from '../../sim/index.ts';
 import { MAX_ORDER } from '../../theory/index.ts';
 import { landscapeFromFlags } from '../landscape.ts';
-import { listOf, nonNegativeInt, oneOf, positiveInt, positiveNumber, type DataFlags } from '../options.ts';
+import { listOf, nonNegativeInt, oneOf, positiveInt, positiveNumber, scheduleFlags, type DataFlags } from '../options.ts';
 import { phasedProgress } from '../progress.ts';
 
-interface CompareCli extends DataFlags {
+interface CompareCli extends DataFlags, ScheduleSizes {
   landscape: string;
   schedule: ScheduleKind;
-  N: number;
-  B?: number;
-  E?: number;
-  shuffle?: Shuffle;
-  T?: number;
   order: number;
   eta: number[];
   trials: number;
@@ -31,16 +26,11 @@ interface CompareCli extends DataFlags {
 }
 
 export function registerCompare(program: Command): void {
-  program
-    .command('compare')
+  const cmd = program.command('compare');
+  scheduleFlags(cmd, { N: 4 })
     .description('the perturbative prediction of test loss and gap beside a paired simulation of the same schedule')
     .option('--landscape <spec>', 'built-in name (with :key=value parameters) or a module path', 'gauss:h0=0.5')
     .option('--schedule <s>', 'sgd or gd', oneOf('sgd', 'gd'), 'sgd')
-    .option('--N <n>', 'training points', positiveInt, 4)
-    .option('--B <b>', 'sgd batch size (divides N)', positiveInt)
-    .option('--E <e>', 'sgd epochs', positiveInt)
-    .option('--shuffle <how>', 'sgd: fixed or reshuffle', oneOf(...SHUFFLES))
-    .option('--T <t>', 'steps (gd: required; sgd: a whole number of epochs, T = E·N/B)', positiveInt)
     .option('--order <D>', `order of the series (0…${MAX_ORDER})`, nonNegativeInt, 3)
     .option('--eta <list>', 'learning rates, comma-separated', listOf(positiveNumber), [0.02, 0.05, 0.1, 0.2])
     .option('--trials <K>', 'simulated trials', positiveInt, 20000)

@@ -3,19 +3,14 @@
  * (docs/theory.md §3) from a stats file of diagram values; see src/theory/stats-file.ts.
  */
 import type { Command } from 'commander';
-import { schedule, SHUFFLES, type Quantity, type ScheduleKind, type Shuffle } from '../../core/index.ts';
+import { schedule, type Quantity, type ScheduleKind, type ScheduleSizes } from '../../core/index.ts';
 import { predictionJson, readStats, renderPrediction } from '../../report/index.ts';
 import { MAX_ORDER, predict } from '../../theory/index.ts';
-import { finiteNumber, listOf, nonNegativeInt, oneOf, positiveInt } from '../options.ts';
+import { finiteNumber, listOf, nonNegativeInt, oneOf, scheduleFlags } from '../options.ts';
 
-interface PredictCliOptions {
+interface PredictCliOptions extends ScheduleSizes {
   stats: string;
   schedule: ScheduleKind;
-  N: number;
-  B?: number;
-  E?: number;
-  shuffle?: Shuffle;
-  T?: number;
   order: number;
   quantity: Quantity;
   eta?: number[];
@@ -24,16 +19,11 @@ interface PredictCliOptions {
 }
 
 export function registerPredict(program: Command): void {
-  program
-    .command('predict')
+  const cmd = program.command('predict');
+  scheduleFlags(cmd)
     .description('expected test loss, train loss or gap after SGD/GD as a power series in η, summed over diagrams')
     .requiredOption('--stats <file>', 'JSON { "values": { "<key>": number | { "mean", "stderr" } }, "covariance"?: { "keys", "matrix" } }')
     .requiredOption('--schedule <kind>', 'sgd or gd', oneOf('sgd', 'gd'))
-    .requiredOption('--N <n>', 'training set size', positiveInt)
-    .option('--B <b>', 'batch size, dividing N (sgd; default 1)', positiveInt)
-    .option('--E <e>', 'epochs (sgd; default 1, or T·B/N)', positiveInt)
-    .option('--shuffle <how>', 'fixed or reshuffle (sgd; default fixed)', oneOf(...SHUFFLES))
-    .option('--T <t>', 'steps (gd: required; sgd: a whole number of epochs, T = E·N/B)', positiveInt)
     .requiredOption('--order <D>', `highest power of η, 0…${MAX_ORDER}`, nonNegativeInt)
     .requiredOption('--quantity <q>', 'test, train or gap', oneOf('test', 'train', 'gap'))
     .option('--eta <list>', 'learning rates at which to sum the series, e.g. 0.01,0.02', listOf(finiteNumber))

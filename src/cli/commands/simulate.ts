@@ -4,23 +4,18 @@
  * 95% intervals, and paired differences, written to an output directory (resumable).
  */
 import type { Command } from 'commander';
-import { SHUFFLES, type Shuffle } from '../../core/index.ts';
+import type { ScheduleSizes } from '../../core/index.ts';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../../optim/index.ts';
 import { renderSimulation } from '../../report/index.ts';
 import { FILES, simulate, type SimulationResult } from '../../sim/index.ts';
 import { landscapeFromFlags } from '../landscape.ts';
-import { listOf, nonNegativeInt, oneOf, optionAliases, positiveInt, positiveNumber, type DataFlags } from '../options.ts';
+import { listOf, nonNegativeInt, oneOf, optionAliases, positiveInt, positiveNumber, scheduleFlags, type DataFlags } from '../options.ts';
 import { phasedProgress } from '../progress.ts';
 
-interface SimulateCliOptions extends DataFlags {
+interface SimulateCliOptions extends DataFlags, ScheduleSizes {
   landscape: string;
   optimizer: OptimizerName[];
   eta: number[];
-  T?: number;
-  N: number;
-  B?: number;
-  E?: number;
-  shuffle?: Shuffle;
   trials: number;
   testPoints?: number;
   seed: number;
@@ -36,17 +31,12 @@ interface SimulateCliOptions extends DataFlags {
 }
 
 export function registerSimulate(program: Command): void {
-  const cmd = program
-    .command('simulate')
+  const cmd = program.command('simulate');
+  scheduleFlags(cmd, { B: '; also the batch whose noise sde matches' })
     .description('paired Monte-Carlo trials of optimizers on a landscape: test/train loss, gap, test increase and named coordinates, with standard errors and paired differences')
     .requiredOption('--landscape <spec>', 'built-in name (with :key=value parameters) or a module path')
     .requiredOption('--optimizer <list>', `comma-separated: ${OPTIMIZER_NAMES.join(', ')} (differences are taken against the first)`, listOf(oneOf(...OPTIMIZER_NAMES)))
     .requiredOption('--eta <list>', 'learning rates, e.g. 0.01,0.02', listOf(positiveNumber))
-    .option('--T <t>', 'steps of every optimizer (with sgd: a whole number of epochs, T = E·N/B; without: required)', positiveInt)
-    .requiredOption('--N <n>', 'training set size', positiveInt)
-    .option('--B <b>', 'sgd batch size, dividing N (also the batch whose noise sde matches; default 1)', positiveInt)
-    .option('--E <e>', 'sgd epochs (default T·B/N, or 1 without --T)', positiveInt)
-    .option('--shuffle <how>', 'sgd: fixed (cycle) or reshuffle (a fresh permutation per epoch); default fixed', oneOf(...SHUFFLES))
     .requiredOption('--trials <K>', 'trials (each a fresh training set shared by every optimizer and η)', positiveInt)
     .option('--test-points <M>', 'estimate the test loss on M fresh points per trial (needed where l(θ) is expensive, e.g. image landscapes)', positiveInt)
     .option('--seed <s>', 'seed of the trials', nonNegativeInt, 0)
