@@ -65,12 +65,22 @@ function readSaved<S>(path: string, where: string): Saved<S> {
   return saved;
 }
 
+/**
+ * Refuse now, before any work, to start afresh over an unfinished run's checkpoint (the same
+ * check `checkpointed` makes): a caller with a long preparation calls it first.
+ */
+export function checkResumable(where: string, path: string | null, resume: boolean): void {
+  if (path && existsSync(path) && !resume) {
+    throw new InputError(`${where}: ${dirname(path)} holds an unfinished run (${basename(path)}); continue it with ${opt('resume')}, or remove it`);
+  }
+}
+
 export async function checkpointed<S, R>(run: CheckpointedRun<S, R>): Promise<CheckpointedResult<S>> {
   const { where, path } = run;
   let state = run.initial();
   let done = 0;
+  checkResumable(where, path, run.resume);
   if (path && existsSync(path)) {
-    if (!run.resume) throw new InputError(`${where}: ${dirname(path)} holds an unfinished run (${basename(path)}); continue it with ${opt('resume')}, or remove it`);
     const saved = readSaved<S>(path, where);
     if (saved.identity !== run.identity) {
       throw new InputError(`${where}: the checkpoint ${path} belongs to a different run (other settings); remove it, or drop ${opt('resume')}`);

@@ -11,7 +11,7 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
-export { checkpointed, removeCheckpoint, type CheckpointedRun, type CheckpointedResult } from './checkpoint.ts';
+export { checkpointed, checkResumable, removeCheckpoint, type CheckpointedRun, type CheckpointedResult } from './checkpoint.ts';
 
 /**
  * A job. The handler module's default export is `(task: T, context: C) => R | Promise<R>`;

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { InputError, opt, positiveInt } from '../core/index.ts';
 import { checkWritable, writeFileAtomic } from '../io/index.ts';
 import { referenced, type Landscape, type LandscapeRef } from '../landscapes/index.ts';
-import { checkpointed, executorFor, indexed, removeCheckpoint, type Executor } from '../parallel/index.ts';
+import { checkpointed, checkResumable, executorFor, indexed, removeCheckpoint, type Executor } from '../parallel/index.ts';
 import { addTrial, diffSlots, emptyAggregate, summarize, type AggregateState } from './aggregate.ts';
 import { resolveConfig, type SimConfig, type SimulationSpec } from './config.ts';
 import { resultOf, summaryCsv, trialLines, type SimulationResult } from './output.ts';
@@ -82,6 +82,8 @@ async function plan(o: SimulateOptions): Promise<Plan | { finished: SimulationRe
   const path = o.out ? (f: keyof typeof FILES) => join(o.out!, FILES[f]) : null;
   if (path) {
     checkWritable(path('summary'), opt('out'));
+    // Before l(θ₀)'s pass over the data, which may take seconds.
+    checkResumable(WHERE, path('checkpoint'), !!o.resume);
     if (o.resume && !existsSync(path('checkpoint')) && existsSync(path('summary'))) {
       // Already finished: the summary is the result, if it is this run's.
       const done = JSON.parse(readFileSync(path('summary'), 'utf8')) as SimulationResult;
