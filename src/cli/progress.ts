@@ -10,6 +10,18 @@ export interface Progress {
   stop(): void;
 }
 
+/**
+ * Seconds as the bar shows them; before the rate is known cli-progress passes 'INF' or 'NULL'
+ * (which its own formatter cut to "NF"): shown as "–".
+ */
+export function formatSeconds(t: unknown): string {
+  if (typeof t !== 'number' || !Number.isFinite(t)) return '–';
+  const s = Math.round(t);
+  if (s >= 3600) return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+  if (s >= 60) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${s}s`;
+}
+
 export function progressBar(label: string, total: number, opts: { quiet?: boolean; start?: number; unit?: string } = {}): Progress {
   if (opts.quiet) return { update() {}, stop() {} };
   const bar = new cliProgress.SingleBar(
@@ -17,6 +29,7 @@ export function progressBar(label: string, total: number, opts: { quiet?: boolea
       stream: process.stderr,
       format: `${label} [{bar}] {percentage}% | {value}/{total}${opts.unit ? ` ${opts.unit}` : ''} | ETA {eta_formatted} | {duration_formatted}`,
       noTTYOutput: !process.stderr.isTTY,
+      formatTime: formatSeconds,
       notTTYSchedule: 5000,
       hideCursor: false,
       etaBuffer: 20,
@@ -52,4 +65,22 @@ export function phasedProgress(labels: Record<string, string>, quiet = false): {
       bar = null;
     },
   };
+}
+
+/**
+ * While a resumable run goes, Ctrl-C ends it with how to go on: the checkpoint keeps every
+ * finished chunk (the work since the last save is redone, never counted twice). Returns a
+ * function that removes the handler.
+ */
+export function resumeOnInterrupt(out: string | undefined, stop: () => void): () => void {
+  if (!out) return () => {};
+  const args = process.argv.slice(2).map((a) => (/^[\w./:=,@%+-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`));
+  if (!args.includes('--resume')) args.push('--resume');
+  const handler = () => {
+    stop();
+    process.stderr.write(`\nperturb: interrupted; finished work is checkpointed in ${out}. Continue with:\n  perturb ${args.join(' ')}\n`);
+    process.exit(130);
+  };
+  process.once('SIGINT', handler);
+  return () => process.off('SIGINT', handler);
 }

@@ -17,3 +17,10 @@ test('tables align columns by code points: left columns padded right, the others
   assert.equal(t, '  η     value\n  0.05    1.5\n  0.1      12\n');
   assert.equal(textTable([['a', 'bb'], ['ccc', 'd']]), 'a    bb\nccc  d\n');
 });
+
+test('a table of 300,000 rows is made without overflowing the call stack', () => {
+  const rows = Array.from({ length: 300_000 }, (_, i) => [String(i), 'x']);
+  const t = textTable(rows);
+  assert.equal(t.split('\n').length, 300_001);
+  assert.ok(t.startsWith('0       x\n'));
+});

@@ -35,8 +35,11 @@ export interface TableOptions {
 export function textTable(rows: readonly (readonly string[])[], o: TableOptions = {}): string {
   if (rows.length === 0) return '';
   const width = (s: string) => [...s].length;
-  const cols = Math.max(...rows.map((r) => r.length));
-  const w = Array.from({ length: cols }, (_, j) => Math.max(...rows.map((r) => width(r[j] ?? ''))));
+  // Loops, not Math.max(...rows): a listing of 250,000 diagrams would overflow the call stack.
+  let cols = 0;
+  for (const r of rows) cols = Math.max(cols, r.length);
+  const w = new Array<number>(cols).fill(0);
+  for (const r of rows) for (let j = 0; j < cols; j++) w[j] = Math.max(w[j]!, width(r[j] ?? ''));
   const left = o.left ?? cols;
   const line = (r: readonly string[]) =>
     (o.indent ?? '') +
@@ -45,5 +48,7 @@ export function textTable(rows: readonly (readonly string[])[], o: TableOptions 
       const pad = ' '.repeat(wj - width(c));
       return j < left ? c + pad : pad + c;
     }).join('  ').trimEnd();
-  return rows.map(line).join('\n') + '\n';
+  let out = '';
+  for (const r of rows) out += line(r) + '\n';
+  return out;
 }

@@ -11,13 +11,23 @@ export interface Moments {
   n: number;
   /** Means of the K variables. */
   mean: number[];
-  /** Co-moment matrix Σ (x_i − mean_i)(x_j − mean_j), K×K row-major. */
+  /**
+   * Co-moment matrix Σ (x_i − mean_i)(x_j − mean_j), K×K row-major; or only its diagonal (K
+   * entries) when the covariance is not wanted — K×K numbers for thousands of variables would not
+   * fit in a checkpoint. The diagonal's arithmetic is the same either way.
+   */
   m2: number[];
 }
 
-export function emptyMoments(K: number): Moments {
-  return { n: 0, mean: new Array<number>(K).fill(0), m2: new Array<number>(K * K).fill(0) };
+/** Moments of K variables; `covariance: false` keeps only the variances. */
+export function emptyMoments(K: number, covariance = true): Moments {
+  return { n: 0, mean: new Array<number>(K).fill(0), m2: new Array<number>(covariance ? K * K : K).fill(0) };
 }
+
+/** Whether `m` keeps the whole co-moment matrix (K×K) or only its diagonal. */
+const full = (m: Moments) => m.m2.length === m.mean.length * m.mean.length;
+/** The index of variance i in m2. */
+const diag = (m: Moments, i: number) => (full(m) ? i * m.mean.length + i : i);
 
 /** Add one observation (Welford's update, generalized to a co-moment matrix). */
 export function addObservation(m: Moments, x: ArrayLike<number>): void {
@@ -27,6 +37,10 @@ export function addObservation(m: Moments, x: ArrayLike<number>): void {
   for (let i = 0; i < K; i++) {
     delta[i] = x[i]! - m.mean[i]!;
     m.mean[i]! += delta[i]! / m.n;
+  }
+  if (!full(m)) {
+    for (let i = 0; i < K; i++) m.m2[i]! += delta[i]! * (x[i]! - m.mean[i]!);
+    return;
   }
   for (let i = 0; i < K; i++) {
     const di = x[i]! - m.mean[i]!; // uses the updated mean: Σ δ_old·δ_new
@@ -40,8 +54,12 @@ export function mergeMoments(a: Moments, b: Moments): void {
   const K = a.mean.length;
   const n = a.n + b.n;
   const delta = b.mean.map((v, i) => v - a.mean[i]!);
-  for (let i = 0; i < K; i++) {
-    for (let j = 0; j < K; j++) a.m2[i * K + j]! += b.m2[i * K + j]! + (delta[i]! * delta[j]! * a.n * b.n) / n;
+  if (full(a) !== full(b)) throw new RangeError('mergeMoments: one accumulator keeps the covariance, the other only variances');
+  if (!full(a)) for (let i = 0; i < K; i++) a.m2[i]! += b.m2[i]! + (delta[i]! * delta[i]! * a.n * b.n) / n;
+  else {
+    for (let i = 0; i < K; i++) {
+      for (let j = 0; j < K; j++) a.m2[i * K + j]! += b.m2[i * K + j]! + (delta[i]! * delta[j]! * a.n * b.n) / n;
+    }
   }
   for (let i = 0; i < K; i++) a.mean[i]! += (delta[i]! * b.n) / n;
   a.n = n;
@@ -49,13 +67,13 @@ export function mergeMoments(a: Moments, b: Moments): void {
 
 /** Standard errors of the means: sqrt(sample variance / n). */
 export function standardErrors(m: Moments): number[] {
-  const K = m.mean.length;
-  return m.mean.map((_, i) => (m.n > 1 ? Math.sqrt(m.m2[i * K + i]! / (m.n - 1) / m.n) : Number.NaN));
+  return m.mean.map((_, i) => (m.n > 1 ? Math.sqrt(m.m2[diag(m, i)]! / (m.n - 1) / m.n) : Number.NaN));
 }
 
 /** Covariance matrix of the means: sample covariance / n. */
 export function covarianceOfMeans(m: Moments): number[][] {
   const K = m.mean.length;
+  if (!full(m)) throw new RangeError('covarianceOfMeans: these moments keep only variances (made with covariance = false)');
   return m.mean.map((_, i) => m.mean.map((__, j) => (m.n > 1 ? m.m2[i * K + j]! / (m.n - 1) / m.n : Number.NaN)));
 }
 
@@ -114,8 +132,7 @@ export function meanEstimate(m: Moments, i = 0): MeanEstimate {
   if (m.n === 0) return { mean: null, stderr: null, ci95: null };
   const mean = m.mean[i]!;
   if (m.n === 1) return { mean, stderr: null, ci95: null };
-  const K = m.mean.length;
-  const se = Math.sqrt(m.m2[i * K + i]! / (m.n - 1) / m.n);
+  const se = Math.sqrt(m.m2[diag(m, i)]! / (m.n - 1) / m.n);
   const h = tQuantile975(m.n - 1) * se;
   return { mean, stderr: se, ci95: [mean - h, mean + h] };
 }

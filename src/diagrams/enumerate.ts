@@ -3,7 +3,7 @@
  * nodes with each partition of its nodes, deduplicated by canonical key. Test-loss diagrams
  * keep the root alone in its part; train-loss diagrams let the root share a part.
  */
-import { InputError, optionError } from '../core/index.ts';
+import { checkOrder, InputError } from '../core/index.ts';
 import { diagramOf, type Diagram } from './diagram.ts';
 import { rootedTrees, setPartitions } from './trees.ts';
 
@@ -42,13 +42,9 @@ export function diagrams(order: number, kind: DiagramKind = 'test'): readonly Di
   return list;
 }
 
-/** The highest order a listing accepts: order 7 already enumerates ~200k train-loss diagrams. */
-export const MAX_LIST_ORDER = 7;
-
-/** The diagrams with `order` edges of a kind, optionally only the irreducible ones, for listings (at most MAX_LIST_ORDER). */
+/** The diagrams with `order` edges of a kind, optionally only the irreducible ones, for listings (to core's MAX_ORDER, as every command). */
 export function listDiagrams(o: { order: number; quantity?: DiagramKind; irreducible?: boolean }): readonly Diagram[] {
-  if (!Number.isSafeInteger(o.order) || o.order < 0) throw optionError('diagrams', 'order', `must be a non-negative integer, got ${String(o.order)}`);
-  if (o.order > MAX_LIST_ORDER) throw optionError('diagrams', 'order', `${o.order} is beyond the supported ${MAX_LIST_ORDER} (the listing would take minutes)`);
+  checkOrder(o.order, 'diagrams');
   const list = diagrams(o.order, o.quantity ?? 'test');
   return o.irreducible ? list.filter((d) => d.irreducible) : list;
 }

@@ -6,7 +6,7 @@ export { formatKey, parseKey, MAX_KEY_NODES } from './key.ts';
 export { canonicalLabeling, relabel } from './canonical.ts';
 export { automorphismCount } from './automorphisms.ts';
 export { labelOf, isIrreducible } from './label.ts';
-export { diagrams, listDiagrams, MAX_LIST_ORDER, type DiagramKind } from './enumerate.ts';
+export { diagrams, listDiagrams, type DiagramKind } from './enumerate.ts';
 export { rootedTrees, levelSequences, setPartitions } from './trees.ts';
 export { embeddingCount, weakOrders } from './embeddings.ts';
 export { diagramSvg, layout as diagramLayout } from './svg.ts';

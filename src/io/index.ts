@@ -57,7 +57,13 @@ export function writeFileAtomic(path: string, data: string | Uint8Array | readon
     throw e;
   }
   closeSync(fd);
-  renameSync(tmp, target);
+  try {
+    renameSync(tmp, target);
+  } catch (e) {
+    unlinkSync(tmp);
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(`cannot write ${path}: ${code === 'EISDIR' ? 'it is a directory' : (code ?? (e as Error).message)}`);
+  }
 }
 
 /**
@@ -67,6 +73,13 @@ export function writeFileAtomic(path: string, data: string | Uint8Array | readon
 export function checkWritable(path: string, what = 'output'): void {
   const target = resolve(path);
   makeDirs(dirname(target), `${what} ${path}`);
+  let isDir = false;
+  try {
+    isDir = statSync(target).isDirectory();
+  } catch {
+    isDir = false; // absent: it will be created
+  }
+  if (isDir) throw new InputError(`${what} ${path} is a directory: expected the name of a file to write`);
   const probe = `${target}.probe-${process.pid}`;
   try {
     closeSync(openSync(probe, 'wx'));

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { InputError } from '../core/index.ts';
 import { checkpointed, executorFor, indexed, inThread, workerThreads, type Executor } from './index.ts';
 
 const handler = new URL('./fixture-worker.ts', import.meta.url);
@@ -41,6 +42,15 @@ test('tasks are drawn lazily: a job of 10¹² tasks starts without planning them
     if (++seen === 3 || i >= 2) break;
   }
   assert.ok(made <= 8, `only a window of tasks was made (${made})`);
+});
+
+test('bad input found in a worker thread arrives as an InputError, not as a bug', async () => {
+  const bad = [{ index: 1000, delayMs: 0 }];
+  for (const ex of [inThread(), workerThreads(1)]) {
+    await assert.rejects(async () => {
+      for await (const _ of ex.run({ handler, context: { scale: 1 }, tasks: bad, count: 1 })) void _;
+    }, (e: unknown) => e instanceof InputError && /bad input found in a thread/.test((e as Error).message));
+  }
 });
 
 test('a failing chunk rejects the whole run with its error', async () => {

@@ -10,6 +10,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { InputError } from '../core/index.ts';
 
 export { checkpointed, checkResumable, removeCheckpoint, type CheckpointedRun, type CheckpointedResult } from './checkpoint.ts';
 
@@ -91,7 +92,7 @@ export function workerThreads(threads = defaultWorkers()): Executor {
               settle();
             },
             (e: unknown) => {
-              failure ??= { error: e };
+              failure ??= { error: fromThread(e) };
               settle();
             },
           );
@@ -115,6 +116,21 @@ export function workerThreads(threads = defaultWorkers()): Executor {
       }
     },
   };
+}
+
+/**
+ * An error as it crossed from a worker thread: the structured clone keeps an error's message but
+ * not its class, so bad input found in a thread would look like a bug. thread.mjs sends an
+ * InputError as a plain record; here it becomes an InputError again (its stack the thread's).
+ */
+function fromThread(e: unknown): unknown {
+  const r = e as { perturbInputError?: boolean; message?: string; option?: string; stack?: string } | null;
+  if (typeof r === 'object' && r !== null && r.perturbInputError === true) {
+    const again = new InputError(String(r.message), r.option);
+    if (r.stack) again.stack = r.stack;
+    return again;
+  }
+  return e;
 }
 
 /** `workers` threads, or this thread for 0 (default: all cores). */

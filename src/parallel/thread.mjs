@@ -10,4 +10,14 @@ register();
 const { handler, context } = workerData;
 const mod = await import(handler);
 
-export default (task) => mod.default(task, context);
+// Bad input found here must reach the main thread as bad input: a thrown error crosses as a
+// structured clone that keeps its message but not its class or name, so an InputError is sent
+// as a plain record that the executor turns back into one (see fromThread in index.ts).
+export default async (task) => {
+  try {
+    return await mod.default(task, context);
+  } catch (err) {
+    if (err instanceof Error && err.name === 'InputError') throw { perturbInputError: true, message: err.message, option: err.option, stack: err.stack };
+    throw err;
+  }
+};

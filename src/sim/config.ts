@@ -14,7 +14,7 @@ import {
   distinctList, InputError, intAtLeast, nonNegativeInt, oneOf, opt, optionError, positiveInt, positiveNumber, schedule, type Schedule, type ScheduleSizes, type Shuffle,
 } from '../core/index.ts';
 import { hasSmallAtoms, type Landscape } from '../landscapes/index.ts';
-import { OPTIMIZER_NAMES, sdeNoiseMode, type OptimizerName } from '../optim/index.ts';
+import { OPTIMIZER_NAMES, sdeNoiseMode, sticWeights, type OptimizerName } from '../optim/index.ts';
 
 /** What a caller asks for. N, B, E, T and the shuffling: see the file comment (B also sets SDE's noise). */
 export interface SimulationSpec extends ScheduleSizes {
@@ -166,6 +166,8 @@ export function resolveConfig(spec: SimulationSpec, land: Landscape): SimConfig 
   if ((optimizers.includes('gdc') || optimizers.includes('stic')) && N < 2) {
     throw optionError(WHERE, 'N', `${N}: ${optimizers.includes('gdc') ? 'gdc' : 'stic'} estimates C from the training set and needs N ≥ 2`);
   }
+  // STIC's limits are the landscape's: say so now, not from the first trial of a thread.
+  if (optimizers.includes('stic')) sticWeights(land.P, land.hyperparameters ?? [], WHERE);
   const randomInit = !!spec.randomInit;
   const test = testLossPlan(land, spec.testPoints, randomInit);
   const coordinates = { ...(land.coordinates ?? {}) };

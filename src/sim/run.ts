@@ -14,8 +14,10 @@
  * uninterrupted run's. At the end summary.json and summary.csv are written atomically, the
  * partial file is renamed to trials.jsonl, and the checkpoint removed.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, truncateSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, statSync, truncateSync, unlinkSync, writeSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
 import { InputError, opt, positiveInt } from '../core/index.ts';
 import { checkWritable, writeFileAtomic } from '../io/index.ts';
 import { referenced, type Landscape, type LandscapeRef } from '../landscapes/index.ts';
@@ -36,6 +38,10 @@ export interface SimulateOptions extends SimulationSpec {
   out?: string;
   /** Continue the unfinished run in `out`. */
   resume?: boolean;
+  /** Replace a finished run in `out` (otherwise refused). */
+  force?: boolean;
+  /** Things a person should know that are not errors (e.g. "no checkpoint: starting afresh"). */
+  onNotice?: (message: string) => void;
   /** Trials per chunk (results do not depend on it; it sets the checkpoint granularity). */
   chunkSize?: number;
   /** Progress: trials done of the total (phase 'trials'), or atoms done for l(θ₀) (phase 'theta0'). */
@@ -63,6 +69,8 @@ interface Plan {
   chunk: number;
   chunks: number;
   path: ((f: keyof typeof FILES) => string) | null;
+  /** Whether `out` existed before this call (else it is removed again when bad input stops the run). */
+  outExisted: boolean;
   executor: Executor;
 }
 
@@ -80,11 +88,18 @@ async function plan(o: SimulateOptions): Promise<Plan | { finished: SimulationRe
   // The chunk size must not depend on the executor: a run may resume on another one.
   const chunk = o.chunkSize === undefined ? Math.min(64, Math.max(1, Math.ceil(config.trials / 64))) : positiveInt(WHERE, 'chunkSize', o.chunkSize);
   const path = o.out ? (f: keyof typeof FILES) => join(o.out!, FILES[f]) : null;
+  const outExisted = !!o.out && existsSync(o.out);
   if (path) {
-    checkWritable(path('summary'), opt('out'));
+    // Every file the run writes, now: one that is a directory must not fail after hours of work.
+    for (const f of Object.keys(FILES) as (keyof typeof FILES)[]) checkWritable(path(f), `${opt('out')} file`);
     // Before l(θ₀)'s pass over the data, which may take seconds.
     checkResumable(WHERE, path('checkpoint'), !!o.resume);
-    if (o.resume && !existsSync(path('checkpoint')) && existsSync(path('summary'))) {
+    const finished = !existsSync(path('checkpoint')) && existsSync(path('summary'));
+    if (finished && !o.resume && !o.force) {
+      throw new InputError(`${WHERE}: ${o.out} holds a finished run; give ${opt('force')} to replace it, ${opt('resume')} to return it, or another ${opt('out')}`);
+    }
+    if (o.resume && !existsSync(path('checkpoint')) && !finished) o.onNotice?.(`${o.out} holds no checkpoint: starting afresh`);
+    if (o.resume && finished) {
       // Already finished: the summary is the result, if it is this run's.
       const done = JSON.parse(readFileSync(path('summary'), 'utf8')) as SimulationResult;
       const want = resultOf(config, done.testLoss.theta0Loss ?? undefined, { summary: [], differences: [] });
@@ -94,7 +109,7 @@ async function plan(o: SimulateOptions): Promise<Plan | { finished: SimulationRe
       return { finished: done };
     }
   }
-  return { ref, land, config, chunk, chunks: Math.ceil(config.trials / chunk), path, executor: o.executor ?? executorFor(o.workers) };
+  return { ref, land, config, chunk, chunks: Math.ceil(config.trials / chunk), path, outExisted, executor: o.executor ?? executorFor(o.workers) };
 }
 
 /**
@@ -167,6 +182,13 @@ function trialsLog(path: ((f: keyof typeof FILES) => string) | null, out: string
   };
 }
 
+/** Remove what a fresh run wrote into `out` (and `out` itself when this run made it and it is empty). */
+function discard(p: Plan): void {
+  for (const f of ['partial', 'checkpoint'] as const) if (existsSync(p.path!(f))) unlinkSync(p.path!(f));
+  const dir = dirname(p.path!('summary'));
+  if (!p.outExisted && existsSync(dir) && readdirSync(dir).length === 0) rmdirSync(dir);
+}
+
 export async function simulate(o: SimulateOptions): Promise<SimulationResult> {
   const p = await plan(o);
   if ('finished' in p) return p.finished;
@@ -175,7 +197,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulationResult> {
   const l0 = pass.loss;
   const slots = diffSlots(c);
   const log = trialsLog(p.path, o.out);
-  let started = false;
+  let started = false, resumed = false;
   const context: SimContext = {
     landscape: p.ref, config: c, ...(l0 !== undefined ? { theta0Loss: l0 } : {}), ...(pass.atomLosses ? { atomLosses: pass.atomLosses } : {}),
   };
@@ -191,7 +213,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulationResult> {
         // l(θ₀) is deterministic: recomputed, it must equal the checkpoint's.
         if (s.theta0Loss !== (l0 ?? null)) throw new InputError(`${WHERE}: l(θ₀) recomputed on resume differs from the checkpoint's (${l0} vs ${s.theta0Loss}); remove ${o.out} and start again`);
         log.start(s);
-        started = true;
+        started = resumed = true;
       },
       chunks: p.chunks,
       results: (from) => {
@@ -215,6 +237,9 @@ export async function simulate(o: SimulateOptions): Promise<SimulationResult> {
     }));
   } catch (err) {
     log.close();
+    // Bad input (found by a trial) leaves nothing half-written; anything else (a crash, a kill)
+    // leaves the checkpoint to resume from.
+    if (err instanceof InputError && started && !resumed && p.path) discard(p);
     throw err;
   }
   const result = resultOf(c, l0, summarize(c, state.aggregate));

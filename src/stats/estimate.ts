@@ -76,11 +76,13 @@ export function sampleChunk(
   ds: readonly Diagram[],
   rng: Rng,
   draws: number,
+  covariance = true,
 ): Moments {
   const program = src.program();
-  const poolSize = Math.max(1, ...ds.map((d) => d.parts.length));
+  let poolSize = 1;
+  for (const d of ds) poolSize = Math.max(poolSize, d.parts.length);
   const c = new Contractor(program, theta);
-  const m = emptyMoments(ds.length);
+  const m = emptyMoments(ds.length, covariance);
   const values = new Array<number>(ds.length);
   for (let s = 0; s < draws; s++) {
     const pool = program.samplesOf(src.sample(rng, poolSize)).map((sample, i) => ({ key: `x${i}`, sample }));

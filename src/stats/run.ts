@@ -6,13 +6,13 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import {
-  covarianceOfMeans, emptyMoments, intAtLeast, InputError, mergeMoments, nonNegativeInt, opt, positiveInt, standardErrors,
+  checkOrder, covarianceOfMeans, emptyMoments, intAtLeast, InputError, mergeMoments, nonNegativeInt, opt, optionError, positiveInt, standardErrors,
   checkQuantity, type Moments, type Quantity,
 } from '../core/index.ts';
 import { checkWritable, writeFileAtomic } from '../io/index.ts';
 import { referenced, type Landscape, type LandscapeRef } from '../landscapes/index.ts';
 import { checkpointed, executorFor, indexed, removeCheckpoint, type Executor } from '../parallel/index.ts';
-import { checkOrder, neededDiagrams } from '../theory/index.ts';
+import { neededDiagrams } from '../theory/index.ts';
 import { exactValues } from './estimate.ts';
 import type { ChunkTask, StatsContext } from './worker.ts';
 
@@ -37,6 +37,8 @@ export interface StatsOptions {
   out?: string;
   resume?: boolean;
   onProgress?: (done: number, total: number) => void;
+  /** Things a person should know that are not errors (e.g. "no checkpoint: starting afresh"). */
+  onNotice?: (message: string) => void;
 }
 
 /** The stats file (read by `perturb predict`; see src/theory/stats-file.ts). */
@@ -55,6 +57,12 @@ export interface StatsResult {
 }
 
 export const DEFAULT_CHUNK = 64;
+
+/**
+ * The most diagram values whose covariance a run keeps: K² numbers sit in every checkpoint
+ * (1000² is 8 MB as float64, some 20 MB of JSON).
+ */
+export const MAX_COVARIANCE_KEYS = 1000;
 
 const WHERE = 'stats';
 
@@ -80,7 +88,9 @@ export async function estimateStats(o: StatsOptions): Promise<StatsResult> {
       estimator: 'exact: weighted sum over every assignment of atoms to parts',
       values: Object.fromEntries(ds.map((d, i) => [d.key, { mean: d.order === 0 && l0 !== undefined ? l0 : vals[i]!, stderr: 0 }])),
     };
-    if (o.covariance) result.covariance = { keys: ds.map((d) => d.key), matrix: ds.map(() => ds.map(() => 0)) };
+    // Exact values do not vary: no key is correlated with another, so the block is empty (an
+    // all-zero K×K matrix would say the same in K² numbers).
+    if (o.covariance) result.covariance = { keys: [], matrix: [] };
     if (o.out) writeFileAtomic(o.out, JSON.stringify(result, null, 2) + '\n');
     return result;
   }
@@ -90,29 +100,44 @@ export async function estimateStats(o: StatsOptions): Promise<StatsResult> {
   const chunkSize = positiveInt(WHERE, 'chunkSize', o.chunkSize ?? DEFAULT_CHUNK);
   const chunks = Math.ceil(S / chunkSize);
   const keys = ds.map((d) => d.key);
+  const covariance = !!o.covariance;
+  if (covariance && keys.length > MAX_COVARIANCE_KEYS) {
+    throw optionError(WHERE, 'covariance', `of ${keys.length} diagram values would be ${(keys.length ** 2).toExponential(1)} numbers; it is kept for at most ${MAX_COVARIANCE_KEYS} (order ≤ 4 for the train loss, ≤ 5 for the test loss)`);
+  }
   const ckptPath = o.out ? `${o.out}.partial` : null;
   if (o.resume && ckptPath && !existsSync(ckptPath) && existsSync(o.out!)) {
     // Already finished: the output is the result.
     return JSON.parse(readFileSync(o.out!, 'utf8')) as StatsResult;
   }
+  if (o.resume && ckptPath && !existsSync(ckptPath)) o.onNotice?.(`no checkpoint ${ckptPath}: starting afresh`);
   const executor = o.executor ?? executorFor(o.workers);
-  const context: StatsContext = { landscape: ref, initSeed, keys };
-  const { state } = await checkpointed<Moments, Moments>({
+  const context: StatsContext = { landscape: ref, initSeed, keys, covariance };
+  let started = false, resumed = false;
+  const run = checkpointed<Moments, Moments>({
     where: WHERE,
     path: ckptPath,
-    identity: JSON.stringify({ ...base, S, seed, chunkSize, keys }),
+    identity: JSON.stringify({ ...base, S, seed, chunkSize, keys, covariance }),
     resume: !!o.resume,
-    initial: () => emptyMoments(ds.length),
+    initial: () => emptyMoments(ds.length, covariance),
     chunks,
-    results: (from) => executor.run<StatsContext, ChunkTask, Moments>({
+    results: (from) => (started = true) && executor.run<StatsContext, ChunkTask, Moments>({
       handler: new URL('./worker.ts', import.meta.url),
       context,
       count: chunks - from,
       tasks: indexed(chunks - from, (k) => ({ seed, chunk: from + k, draws: Math.min(chunkSize, S - (from + k) * chunkSize) })),
     }),
     fold: (m, r) => mergeMoments(m, r),
+    restore: () => void (resumed = true),
     onProgress: (done) => o.onProgress?.(Math.min(S, done * chunkSize), S),
   });
+  let state: Moments;
+  try {
+    ({ state } = await run);
+  } catch (err) {
+    // Bad input found by a chunk leaves no checkpoint of a run that cannot go on.
+    if (err instanceof InputError && started && !resumed) removeCheckpoint(ckptPath);
+    throw err;
+  }
 
   const se = standardErrors(state);
   const result: StatsResult = {

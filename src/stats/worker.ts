@@ -14,6 +14,8 @@ export interface StatsContext {
   initSeed: number;
   /** Diagram keys, in the order of the moments. */
   keys: string[];
+  /** Keep the covariance between the keys' estimates (else only their variances). */
+  covariance: boolean;
 }
 
 export interface ChunkTask {
@@ -31,5 +33,5 @@ export default async function (task: ChunkTask, ctx: StatsContext): Promise<Mome
     prepared.set(ctx, p);
   }
   const { land, theta, ds } = await p;
-  return sampleChunk(land, theta, ds, split(task.seed, task.chunk), task.draws);
+  return sampleChunk(land, theta, ds, split(task.seed, task.chunk), task.draws, ctx.covariance);
 }

@@ -4,9 +4,9 @@
  * rationals; the values are floats with standard errors propagated linearly (they enter linearly).
  * η is a scalar here; a tensor η would be contracted into the statistics along every edge.
  */
-import { checkQuantity, InputError, type Quantity, type Schedule } from '../core/index.ts';
+import { checkOrder, checkQuantity, InputError, opt, type Quantity, type Schedule } from '../core/index.ts';
 import { rationals, type Rational } from '../diagrams/index.ts';
-import { checkOrder, seriesTerms } from './series.ts';
+import { seriesTerms } from './series.ts';
 import { isDiagramStats, parseStats, type DiagramStats, type StatsFile } from './stats-file.ts';
 
 export interface PredictOptions {
@@ -62,7 +62,8 @@ export function predict(opts: PredictOptions): Prediction {
   const quantity = checkQuantity(opts.quantity, 'predict');
   const eta = opts.eta ?? [];
   eta.forEach((x, i) => {
-    if (!Number.isFinite(x)) throw new InputError(`predict: eta[${i}] must be a finite number, got ${x}`);
+    // A learning rate, as everywhere else (simulate refuses η ≤ 0 too).
+    if (!Number.isFinite(x) || !(x > 0)) throw new InputError(`predict: ${opt('eta')}[${i}] must be a positive finite number, got ${x}`);
   });
   const stats = isDiagramStats(opts.stats) ? opts.stats : parseStats(opts.stats);
   const series = seriesTerms(opts.schedule, order, quantity);

@@ -4,9 +4,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gd, InputError, type Quantity, type Schedule, sgd } from '../core/index.ts';
+import { gd, InputError, MAX_ORDER, type Quantity, type Schedule, sgd } from '../core/index.ts';
 import { diagram, diagrams, rationals, type Rational } from '../diagrams/index.ts';
-import { coefficientMultiplier, MAX_ORDER, parseStats, predict, seriesTerms } from './index.ts';
+import { coefficientMultiplier, parseStats, predict, seriesTerms } from './index.ts';
 
 const { rational, add, sub, mul, equals, toString } = rationals;
 const r = (n: bigint | number, d: bigint | number = 1) => rational(n, d);
@@ -136,7 +136,8 @@ test('predict: bad input is named — order, quantity, eta, stats fields, duplic
     [() => predict({ stats, schedule: s1, order: -1, quantity: 'test' }), /`order` must be an integer/],
     [() => predict({ stats, schedule: s1, order: 1.5, quantity: 'test' }), /`order` must be an integer/],
     [() => predict({ stats, schedule: s1, order: 0, quantity: 'loss' as never }), /`quantity` must be 'test', 'train' or 'gap'/],
-    [() => predict({ stats, schedule: s1, order: 0, quantity: 'test', eta: [NaN] }), /eta\[0\] must be a finite number/],
+    [() => predict({ stats, schedule: s1, order: 0, quantity: 'test', eta: [NaN] }), /`eta`\[0\] must be a positive finite number/],
+    [() => predict({ stats, schedule: s1, order: 0, quantity: 'test', eta: [-1] }), /`eta`\[0\] must be a positive finite number, got -1/],
     [() => parseStats({}), /expected an object with a "values" object/],
     [() => parseStats({ values: { '(01)(0-1)': 'x' } }), /values\["\(01\)\(0-1\)"\] must be a finite number/],
     [() => parseStats({ values: { '(01)(0-1)': { mean: 1, stderr: -1 } } }), /stderr must be a finite number ≥ 0/],

@@ -3,28 +3,15 @@
  *   c_d = (−1)^d / B^d · Σ_{D with d edges} uvalue(D) · L_S(D) / |Aut(D)|,
  * with the train loss also dividing by N and the gap the difference test − train.
  */
-import { checkQuantity, optionError, type Quantity, type Schedule } from '../core/index.ts';
+import { checkOrder, checkQuantity, type Quantity, type Schedule } from '../core/index.ts';
 import { diagrams, embeddingCount, rationals, type Diagram, type Rational } from '../diagrams/index.ts';
 
 const { rational, mul, sub, isZero, ZERO } = rationals;
-
-/**
- * Highest supported order. Order 6 runs in seconds; order 7 would enumerate ~200k train-loss
- * diagrams and sum over 10⁶-sized sets of ordered partitions, minutes per schedule.
- */
-export const MAX_ORDER = 6;
 
 export interface SeriesTerm {
   readonly diagram: Diagram;
   /** Exact rational m with c_d = Σ m · uvalue(D) over this order's terms. */
   readonly multiplier: Rational;
-}
-
-export function checkOrder(order: unknown, where: string): number {
-  if (typeof order !== 'number' || !Number.isInteger(order) || order < 0 || order > MAX_ORDER) {
-    throw optionError(where, 'order', `must be an integer from 0 to ${MAX_ORDER}, got ${String(order)}`);
-  }
-  return order;
 }
 
 /** The exact multiplier of uvalue(D) in the η^d coefficient of `quantity` under `schedule`. */

@@ -3,10 +3,9 @@
  * of the same schedule, for the test loss and the generalization gap at each η.
  */
 import type { Command } from 'commander';
-import type { ScheduleKind, ScheduleSizes } from '../../core/index.ts';
+import { type ScheduleKind, type ScheduleSizes, MAX_ORDER } from '../../core/index.ts';
 import { renderCompare } from '../../report/index.ts';
 import { compare } from '../../sim/index.ts';
-import { MAX_ORDER } from '../../theory/index.ts';
 import { landscapeFromFlags } from '../landscape.ts';
 import { listOf, nonNegativeInt, oneOf, positiveInt, positiveNumber, scheduleFlags, type DataFlags } from '../options.ts';
 import { phasedProgress } from '../progress.ts';
@@ -18,6 +17,7 @@ interface CompareCli extends DataFlags, ScheduleSizes {
   eta: number[];
   trials: number;
   samples?: number;
+  testPoints?: number;
   seed: number;
   initSeed: number;
   workers?: number;
@@ -38,7 +38,9 @@ export function registerCompare(program: Command): void {
     .option('--seed <s>', 'seed of the trials and draws', nonNegativeInt, 0)
     .option('--init-seed <s>', 'initialization seed', nonNegativeInt, 0)
     .option('--workers <w>', 'worker threads (default: all cores; 0 runs in this thread)', nonNegativeInt)
+    .option('--test-points <M>', 'estimate the test loss on M fresh points per trial (needed where l(θ) is expensive, e.g. image landscapes)', positiveInt)
     .option('--cifar10 <dir>', 'CIFAR-10 binary batches (or set PERTURB_CIFAR10)')
+    .option('--cache-dir <dir>', 'cache directory for Fashion-MNIST (default: PERTURB_CACHE or ~/.cache/perturb)')
     .option('--quiet', 'no progress bar')
     .option('--json', 'print the rows as JSON')
     .action(async (o: CompareCli) => {
@@ -47,7 +49,7 @@ export function registerCompare(program: Command): void {
       try {
         const r = await compare({
           landscape: ref, schedule: o.schedule, N: o.N, B: o.B, E: o.E, shuffle: o.shuffle, T: o.T, order: o.order, eta: o.eta,
-          trials: o.trials, samples: o.samples, seed: o.seed, initSeed: o.initSeed, workers: o.workers, onProgress: bar.onProgress,
+          trials: o.trials, samples: o.samples, testPoints: o.testPoints, seed: o.seed, initSeed: o.initSeed, workers: o.workers, onProgress: bar.onProgress,
         });
         bar.stop();
         process.stdout.write(o.json ? JSON.stringify(r, null, 2) + '\n' : renderCompare(r));

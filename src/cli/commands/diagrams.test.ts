@@ -50,7 +50,8 @@ test('diagrams: a missing, negative, non-integer or unsupported --order and a ba
     [[], /required option '--order <D>' not specified/],
     [['--order', '-1'], /--order/],
     [['--order', '2.5'], /option '--order <D>' argument '2.5' is invalid/],
-    [['--order', '8'], /--order 8 is beyond the supported 7/],
+    [['--order', '8'], /diagrams: --order must be an integer from 0 to 6, got 8/],
+    [['--order', '7', '--quantity', 'train'], /diagrams: --order must be an integer from 0 to 6, got 7/], // as every other command
     [['--order', '2', '--quantity', 'gap'], /option '--quantity <q>' argument 'gap' is invalid\. expected one of test, train/],
   ];
   for (const [args, msg] of cases) {

@@ -1,6 +1,7 @@
 /** @file `perturb diagrams`: list the diagrams of one order (docs/theory.md §2), as a table, JSON or SVG files. */
 import type { Command } from 'commander';
-import { listDiagrams, MAX_LIST_ORDER, type DiagramKind } from '../../diagrams/index.ts';
+import { MAX_ORDER } from '../../core/index.ts';
+import { listDiagrams, type DiagramKind } from '../../diagrams/index.ts';
 import { diagramsJson, renderDiagrams, writeDiagramDrawings } from '../../report/index.ts';
 import { nonNegativeInt, oneOf } from '../options.ts';
 
@@ -16,7 +17,7 @@ export function registerDiagrams(program: Command): void {
   program
     .command('diagrams')
     .description('list every diagram with D edges (a rooted tree with a partition of its nodes): key, edges, parts, |Aut|, label')
-    .requiredOption('--order <D>', `number of edges, 0…${MAX_LIST_ORDER}`, nonNegativeInt)
+    .requiredOption('--order <D>', `number of edges, 0…${MAX_ORDER}`, nonNegativeInt)
     .option('--quantity <q>', 'test: the root is alone in its part; train: the root may share a part', oneOf('test', 'train'), 'test')
     .option('--irreducible', 'only irreducible diagrams (no one-child node alone in its part)')
     .option('--json', 'print [{ key, edges: [[parent, child], …], parts: [[…], …], aut, label, irreducible }, …] with node 0 the root')

@@ -3,10 +3,10 @@
  * (docs/theory.md §3) from a stats file of diagram values; see src/theory/stats-file.ts.
  */
 import type { Command } from 'commander';
-import { schedule, type Quantity, type ScheduleKind, type ScheduleSizes } from '../../core/index.ts';
+import { MAX_ORDER, schedule, type Quantity, type ScheduleKind, type ScheduleSizes } from '../../core/index.ts';
 import { predictionJson, readStats, renderPrediction } from '../../report/index.ts';
-import { MAX_ORDER, predict } from '../../theory/index.ts';
-import { finiteNumber, listOf, nonNegativeInt, oneOf, scheduleFlags } from '../options.ts';
+import { predict } from '../../theory/index.ts';
+import { listOf, nonNegativeInt, oneOf, positiveNumber, scheduleFlags } from '../options.ts';
 
 interface PredictCliOptions extends ScheduleSizes {
   stats: string;
@@ -26,7 +26,7 @@ export function registerPredict(program: Command): void {
     .requiredOption('--schedule <kind>', 'sgd or gd', oneOf('sgd', 'gd'))
     .requiredOption('--order <D>', `highest power of η, 0…${MAX_ORDER}`, nonNegativeInt)
     .requiredOption('--quantity <q>', 'test, train or gap', oneOf('test', 'train', 'gap'))
-    .option('--eta <list>', 'learning rates at which to sum the series, e.g. 0.01,0.02', listOf(finiteNumber))
+    .option('--eta <list>', 'learning rates at which to sum the series, e.g. 0.01,0.02', listOf(positiveNumber))
     .option('--explain', 'list every diagram term: exact multiplier, value, contribution')
     .option('--json', 'print { coefficients, stderr, terms, values } as JSON')
     .action(async (o: PredictCliOptions) => {

@@ -10,7 +10,7 @@ import { renderSimulation } from '../../report/index.ts';
 import { FILES, simulate, type SimulationResult } from '../../sim/index.ts';
 import { landscapeFromFlags } from '../landscape.ts';
 import { listOf, nonNegativeInt, oneOf, optionAliases, positiveInt, positiveNumber, scheduleFlags, type DataFlags } from '../options.ts';
-import { phasedProgress } from '../progress.ts';
+import { phasedProgress, resumeOnInterrupt } from '../progress.ts';
 
 interface SimulateCliOptions extends DataFlags, ScheduleSizes {
   landscape: string;
@@ -23,6 +23,7 @@ interface SimulateCliOptions extends DataFlags, ScheduleSizes {
   randomInit?: boolean;
   workers?: number;
   resume?: boolean;
+  force?: boolean;
   sdeSubsteps: number;
   sdeSamples: number;
   out: string;
@@ -44,25 +45,29 @@ export function registerSimulate(program: Command): void {
     .option('--random-init', 'draw θ₀ per trial from the trial’s seed instead')
     .option('--workers <w>', 'worker threads (default: all cores; 0 runs in this thread)', nonNegativeInt)
     .option('--resume', 'continue the unfinished run in --out')
+    .option('--force', 'replace a finished run in --out')
     .option('--sde-substeps <k>', 'sde: Euler–Maruyama substeps per step', positiveInt, 16)
     .option('--sde-samples <M>', 'sde: fresh samples per substep where G and C are estimated', positiveInt, 32)
     .requiredOption('--out <dir>', `output directory: ${FILES.trials}, ${FILES.summary}, ${FILES.csv} (a checkpoint sits there while running)`)
     .option('--cifar10 <dir>', 'CIFAR-10 binary batches (or set PERTURB_CIFAR10)')
+    .option('--cache-dir <dir>', 'cache directory for Fashion-MNIST (default: PERTURB_CACHE or ~/.cache/perturb)')
     .option('--quiet', 'no progress bar')
     .option('--json', 'print the summary as JSON: { summary: [...], differences: [...], ... }')
     .action(async (o: SimulateCliOptions) => {
       const { ref } = await landscapeFromFlags(o.landscape, o);
       const bar = phasedProgress({ theta0: 'l(θ₀) over atoms', trials: 'simulate (trials)' }, o.quiet);
+      const release = resumeOnInterrupt(o.out, bar.stop);
       let result: SimulationResult;
       try {
         result = await simulate({
           landscape: ref, optimizers: o.optimizer, eta: o.eta, T: o.T, N: o.N, B: o.B, E: o.E, shuffle: o.shuffle,
           trials: o.trials, testPoints: o.testPoints, seed: o.seed, initSeed: o.initSeed, randomInit: o.randomInit,
-          sdeSubsteps: o.sdeSubsteps, sdeSamples: o.sdeSamples, workers: o.workers, out: o.out, resume: o.resume,
-          onProgress: bar.onProgress,
+          sdeSubsteps: o.sdeSubsteps, sdeSamples: o.sdeSamples, workers: o.workers, out: o.out, resume: o.resume, force: o.force,
+          onProgress: bar.onProgress, onNotice: (m) => process.stderr.write(`perturb: ${m}\n`),
         });
       } finally {
         bar.stop();
+        release();
       }
       process.stdout.write(o.json ? JSON.stringify(result, null, 2) + '\n' : renderSimulation(result));
       if (!o.json) process.stderr.write(`wrote ${o.out}/{${FILES.trials},${FILES.summary},${FILES.csv}}\n`);

@@ -4,13 +4,12 @@
  * `perturb predict` reads.
  */
 import type { Command } from 'commander';
-import type { Quantity } from '../../core/index.ts';
+import { type Quantity, MAX_ORDER } from '../../core/index.ts';
 import { renderStats } from '../../report/index.ts';
 import { estimateStats, type StatsResult } from '../../stats/index.ts';
-import { MAX_ORDER } from '../../theory/index.ts';
 import { landscapeFromFlags } from '../landscape.ts';
 import { nonNegativeInt, oneOf, positiveInt, type DataFlags } from '../options.ts';
-import { phasedProgress } from '../progress.ts';
+import { phasedProgress, resumeOnInterrupt } from '../progress.ts';
 
 interface StatsCliOptions extends DataFlags {
   landscape: string;
@@ -44,21 +43,25 @@ export function registerStats(program: Command): void {
     .option('--out <file>', 'stats file to write (atomically); a checkpoint sits beside it while running')
     .option('--resume', 'continue an interrupted run from its checkpoint')
     .option('--cifar10 <dir>', 'CIFAR-10 binary batches (or set PERTURB_CIFAR10)')
+    .option('--cache-dir <dir>', 'cache directory for Fashion-MNIST (default: PERTURB_CACHE or ~/.cache/perturb)')
     .option('--quiet', 'no progress bar')
     .option('--json', 'print the stats file as JSON')
     .action(async (o: StatsCliOptions) => {
       const { ref } = await landscapeFromFlags(o.landscape, o);
       // exact mode reports atom combinations evaluated: shown in per mille
       const bar = phasedProgress({ exact: 'stats (exact, ‰)', draws: 'stats (draws)' }, o.quiet);
+      const release = resumeOnInterrupt(o.samples !== undefined ? o.out : undefined, bar.stop);
       let result: StatsResult;
       try {
         result = await estimateStats({
           landscape: ref, initSeed: o.initSeed, order: o.order, quantity: o.quantity, exact: o.exact, samples: o.samples, seed: o.seed,
           workers: o.workers, covariance: o.covariance, out: o.out, resume: o.resume,
           onProgress: (done, total) => (o.exact ? bar.onProgress(Math.floor((1000 * done) / total), 1000, 'exact') : bar.onProgress(done, total, 'draws')),
+          onNotice: (m) => process.stderr.write(`perturb: ${m}\n`),
         });
       } finally {
         bar.stop();
+        release();
       }
       process.stdout.write(o.json ? JSON.stringify(result, null, 2) + '\n' : renderStats(result));
       if (o.out && !o.json) process.stderr.write(`wrote ${o.out}\n`);
