@@ -2,7 +2,7 @@
  * @file Files written so that a reader never sees half of one: write a temporary file beside
  * the target, flush it, then rename it over the target (atomic on POSIX file systems).
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmdirSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InputError } from '../core/index.ts';
 
@@ -10,7 +10,7 @@ import { InputError } from '../core/index.ts';
  * Create `dir` and its missing ancestors, one level at a time. (Node's recursive mkdirSync
  * spins forever under /proc; this fails with a named error instead.)
  */
-function makeDirs(dir: string, what: string): void {
+function makeDirs(dir: string, what: string): string[] {
   const missing: string[] = [];
   let d = resolve(dir);
   for (;;) {
@@ -26,11 +26,31 @@ function makeDirs(dir: string, what: string): void {
       d = up;
     }
   }
+  const made: string[] = [];
   for (const m of missing.reverse()) {
     try {
       mkdirSync(m);
+      made.push(m);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new InputError(`${what}: cannot create the directory ${m} (${(e as NodeJS.ErrnoException).code})`);
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
+        removeEmptyDirs(made);
+        throw new InputError(`${what}: cannot create the directory ${m} (${(e as NodeJS.ErrnoException).code})`);
+      }
+    }
+  }
+  return made;
+}
+
+/**
+ * Remove `dirs` (as `checkWritable` returns them: outermost first) where they are empty: what a
+ * run stopped by bad input made and did not fill.
+ */
+export function removeEmptyDirs(dirs: readonly string[]): void {
+  for (const d of [...dirs].reverse()) {
+    try {
+      if (readdirSync(d).length === 0) rmdirSync(d);
+    } catch {
+      // already gone, or not ours to remove
     }
   }
 }
@@ -68,23 +88,29 @@ export function writeFileAtomic(path: string, data: string | Uint8Array | readon
 
 /**
  * Throw an InputError now, before hours of work, if `path` could not be written later: create
- * its directory and a probe file beside it, then remove the probe.
+ * its directory and a probe file beside it, then remove the probe. Returns the directories it
+ * created (outermost first), for `removeEmptyDirs` should the run stop on bad input.
  */
-export function checkWritable(path: string, what = 'output'): void {
+export function checkWritable(path: string, what = 'output'): string[] {
   const target = resolve(path);
-  makeDirs(dirname(target), `${what} ${path}`);
+  const made = makeDirs(dirname(target), `${what} ${path}`);
   let isDir = false;
   try {
     isDir = statSync(target).isDirectory();
   } catch {
     isDir = false; // absent: it will be created
   }
-  if (isDir) throw new InputError(`${what} ${path} is a directory: expected the name of a file to write`);
+  if (isDir) {
+    removeEmptyDirs(made);
+    throw new InputError(`${what} ${path} is a directory: expected the name of a file to write`);
+  }
   const probe = `${target}.probe-${process.pid}`;
   try {
     closeSync(openSync(probe, 'wx'));
     unlinkSync(probe);
   } catch (e) {
+    removeEmptyDirs(made);
     throw new InputError(`${what} ${path} is not writable (${(e as NodeJS.ErrnoException).code})`);
   }
+  return made;
 }

@@ -15,11 +15,11 @@
  * partial file is renamed to trials.jsonl, and the checkpoint removed.
  */
 import {
-  closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, statSync, truncateSync, unlinkSync, writeSync,
+  closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statfsSync, statSync, truncateSync, unlinkSync, writeSync,
 } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { InputError, opt, positiveInt } from '../core/index.ts';
-import { checkWritable, writeFileAtomic } from '../io/index.ts';
+import { join } from 'node:path';
+import { InputError, opt, optionError, positiveInt } from '../core/index.ts';
+import { checkWritable, removeEmptyDirs, writeFileAtomic } from '../io/index.ts';
 import { referenced, type Landscape, type LandscapeRef } from '../landscapes/index.ts';
 import { checkpointed, checkResumable, executorFor, indexed, removeCheckpoint, type Executor } from '../parallel/index.ts';
 import { addTrial, diffSlots, emptyAggregate, summarize, type AggregateState } from './aggregate.ts';
@@ -69,8 +69,8 @@ interface Plan {
   chunk: number;
   chunks: number;
   path: ((f: keyof typeof FILES) => string) | null;
-  /** Whether `out` existed before this call (else it is removed again when bad input stops the run). */
-  outExisted: boolean;
+  /** The directories this run created for `out` (removed again, where empty, when bad input stops it). */
+  madeDirs: string[];
   executor: Executor;
 }
 
@@ -88,28 +88,42 @@ async function plan(o: SimulateOptions): Promise<Plan | { finished: SimulationRe
   // The chunk size must not depend on the executor: a run may resume on another one.
   const chunk = o.chunkSize === undefined ? Math.min(64, Math.max(1, Math.ceil(config.trials / 64))) : positiveInt(WHERE, 'chunkSize', o.chunkSize);
   const path = o.out ? (f: keyof typeof FILES) => join(o.out!, FILES[f]) : null;
-  const outExisted = !!o.out && existsSync(o.out);
+  const madeDirs: string[] = [];
   if (path) {
-    // Every file the run writes, now: one that is a directory must not fail after hours of work.
-    for (const f of Object.keys(FILES) as (keyof typeof FILES)[]) checkWritable(path(f), `${opt('out')} file`);
-    // Before l(θ₀)'s pass over the data, which may take seconds.
-    checkResumable(WHERE, path('checkpoint'), !!o.resume);
-    const finished = !existsSync(path('checkpoint')) && existsSync(path('summary'));
-    if (finished && !o.resume && !o.force) {
-      throw new InputError(`${WHERE}: ${o.out} holds a finished run; give ${opt('force')} to replace it, ${opt('resume')} to return it, or another ${opt('out')}`);
-    }
-    if (o.resume && !existsSync(path('checkpoint')) && !finished) o.onNotice?.(`${o.out} holds no checkpoint: starting afresh`);
-    if (o.resume && finished) {
-      // Already finished: the summary is the result, if it is this run's.
-      const done = JSON.parse(readFileSync(path('summary'), 'utf8')) as SimulationResult;
-      const want = resultOf(config, done.testLoss.theta0Loss ?? undefined, { summary: [], differences: [] });
-      if (JSON.stringify([done.landscape, done.settings, done.testLoss.method]) !== JSON.stringify([want.landscape, want.settings, want.testLoss.method])) {
-        throw new InputError(`${WHERE}: ${o.out} holds a finished run with different settings; remove it, or drop ${opt('resume')}`);
-      }
-      return { finished: done };
+    try {
+      const finished = checkOutput(o, config, path, madeDirs);
+      if (finished) return { finished };
+    } catch (err) {
+      removeEmptyDirs(madeDirs);
+      throw err;
     }
   }
-  return { ref, land, config, chunk, chunks: Math.ceil(config.trials / chunk), path, outExisted, executor: o.executor ?? executorFor(o.workers) };
+  return { ref, land, config, chunk, chunks: Math.ceil(config.trials / chunk), path, madeDirs, executor: o.executor ?? executorFor(o.workers) };
+}
+
+/**
+ * The output directory, checked before any work (recording in `madeDirs` the directories it
+ * creates); the summary of a finished run there when asked to resume it, else null.
+ */
+function checkOutput(o: SimulateOptions, config: SimConfig, path: (f: keyof typeof FILES) => string, madeDirs: string[]): SimulationResult | null {
+  // Every file the run writes, now: one that is a directory must not fail after hours of work.
+  for (const f of Object.keys(FILES) as (keyof typeof FILES)[]) madeDirs.push(...checkWritable(path(f), `${opt('out')} file`));
+  // Before l(θ₀)'s pass over the data, which may take seconds.
+  checkResumable(WHERE, path('checkpoint'), !!o.resume);
+  const finished = !existsSync(path('checkpoint')) && existsSync(path('summary'));
+  if (finished && !o.resume && !o.force) {
+    throw new InputError(`${WHERE}: ${o.out} holds a finished run; give ${opt('force')} to replace it, ${opt('resume')} to return it, or another ${opt('out')}`);
+  }
+  if (o.resume && !existsSync(path('checkpoint')) && !finished) o.onNotice?.(`${o.out} holds no checkpoint: starting afresh`);
+  checkRoomFor(config, o.out!);
+  if (!(o.resume && finished)) return null;
+  // Already finished: the summary is the result, if it is this run's.
+  const done = JSON.parse(readFileSync(path('summary'), 'utf8')) as SimulationResult;
+  const want = resultOf(config, done.testLoss.theta0Loss ?? undefined, { summary: [], differences: [] });
+  if (JSON.stringify([done.landscape, done.settings, done.testLoss.method]) !== JSON.stringify([want.landscape, want.settings, want.testLoss.method])) {
+    throw new InputError(`${WHERE}: ${o.out} holds a finished run with different settings; remove it, or drop ${opt('resume')}`);
+  }
+  return done;
 }
 
 /**
@@ -182,11 +196,25 @@ function trialsLog(path: ((f: keyof typeof FILES) => string) | null, out: string
   };
 }
 
+/**
+ * Refuse a run whose trials.jsonl would not fit on the disk: one line per trial and cell, each
+ * at least ~25 bytes per metric (a shortest number, a name, punctuation) — a lower bound, so
+ * what is refused certainly would not fit.
+ */
+function checkRoomFor(c: SimConfig, out: string): void {
+  const perTrial = c.cells.reduce((s, cell) => s + 40 + 25 * cell.metrics.length, 0);
+  const need = c.trials * perTrial;
+  const fs = statfsSync(out);
+  const free = fs.bavail * fs.bsize;
+  if (need > free) {
+    throw optionError(WHERE, 'trials', `${c.trials} would write at least ${need.toExponential(1)} bytes of ${FILES.trials}, and ${out} has ${free.toExponential(1)} bytes free`);
+  }
+}
+
 /** Remove what a fresh run wrote into `out` (and `out` itself when this run made it and it is empty). */
 function discard(p: Plan): void {
   for (const f of ['partial', 'checkpoint'] as const) if (existsSync(p.path!(f))) unlinkSync(p.path!(f));
-  const dir = dirname(p.path!('summary'));
-  if (!p.outExisted && existsSync(dir) && readdirSync(dir).length === 0) rmdirSync(dir);
+  removeEmptyDirs(p.madeDirs);
 }
 
 export async function simulate(o: SimulateOptions): Promise<SimulationResult> {
