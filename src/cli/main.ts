@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { InputError } from '../core/index.ts';
 import { commands } from './commands/index.ts';
 import { flagFor } from './options.ts';
+import { print, warn } from './output.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
     .description('Perturbative analysis of stochastic descent: diagrams, landscape statistics, predictions and simulations of SGD.')
     .version(pkg.version, '-V, --version', 'print the version')
     .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: print, writeErr: warn })
     .exitOverride();
   for (const register of commands) register(program);
   // Subcommands inherit exit override so their parse errors reach `main` too.
@@ -45,10 +47,10 @@ export async function main(argv: string[]): Promise<number> {
       return err.exitCode === 0 ? 0 : 2;
     }
     if (err instanceof InputError) {
-      process.stderr.write(`perturb: ${speakFlags(err.message, running)}\n`);
+      warn(`perturb: ${speakFlags(err.message, running)}\n`);
       return 2;
     }
-    process.stderr.write(`perturb: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    warn(`perturb: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     return 1;
   }
 }

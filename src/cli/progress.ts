@@ -4,6 +4,7 @@
  * several phases (a pass over the data, then trials) gets one bar per phase.
  */
 import cliProgress from 'cli-progress';
+import { warn } from './output.ts';
 
 export interface Progress {
   update(done: number): void;
@@ -78,7 +79,7 @@ export function resumeOnInterrupt(out: string | undefined, stop: () => void): ()
   if (!args.includes('--resume')) args.push('--resume');
   const handler = () => {
     stop();
-    process.stderr.write(`\nperturb: interrupted; finished work is checkpointed in ${out}. Continue with:\n  perturb ${args.join(' ')}\n`);
+    warn(`\nperturb: interrupted; finished work is checkpointed in ${out}. Continue with:\n  perturb ${args.join(' ')}\n`);
     process.exit(130);
   };
   process.once('SIGINT', handler);

@@ -9,7 +9,7 @@ import {
   checkOrder, covarianceOfMeans, emptyMoments, intAtLeast, InputError, mergeMoments, nonNegativeInt, opt, optionError, positiveInt, standardErrors,
   checkQuantity, type Moments, type Quantity,
 } from '../core/index.ts';
-import { checkWritable, writeFileAtomic } from '../io/index.ts';
+import { checkWritable, removeEmptyDirs, writeFileAtomic } from '../io/index.ts';
 import { referenced, type Landscape, type LandscapeRef } from '../landscapes/index.ts';
 import { checkpointed, executorFor, indexed, removeCheckpoint, type Executor } from '../parallel/index.ts';
 import { neededDiagrams } from '../theory/index.ts';
@@ -67,6 +67,17 @@ export const MAX_COVARIANCE_KEYS = 1000;
 const WHERE = 'stats';
 
 export async function estimateStats(o: StatsOptions): Promise<StatsResult> {
+  const made: string[] = [];
+  try {
+    return await estimate(o, made);
+  } catch (err) {
+    // Directories made for an output that bad input then stopped are removed again (if empty).
+    if (err instanceof InputError) removeEmptyDirs(made);
+    throw err;
+  }
+}
+
+async function estimate(o: StatsOptions, made: string[]): Promise<StatsResult> {
   const order = checkOrder(o.order, WHERE);
   const quantity = checkQuantity(o.quantity, WHERE);
   const initSeed = nonNegativeInt(WHERE, 'initSeed', o.initSeed ?? 0);
@@ -75,7 +86,7 @@ export async function estimateStats(o: StatsOptions): Promise<StatsResult> {
   const { ref, land } = await referenced(o.landscape, WHERE);
   const ds = neededDiagrams(order, quantity);
   const theta = land.init(initSeed);
-  if (o.out) checkWritable(o.out, opt('out'));
+  if (o.out) made.push(...checkWritable(o.out, opt('out')));
   const base = { landscape: land.spec, initSeed, order, quantity };
   // The loss at θ₀, ()(0), is exact whenever the landscape knows its population loss.
   const l0 = land.populationLoss?.(theta);

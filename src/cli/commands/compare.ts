@@ -9,6 +9,7 @@ import { compare } from '../../sim/index.ts';
 import { landscapeFromFlags } from '../landscape.ts';
 import { listOf, nonNegativeInt, oneOf, positiveInt, positiveNumber, scheduleFlags, type DataFlags } from '../options.ts';
 import { phasedProgress } from '../progress.ts';
+import { print } from '../output.ts';
 
 interface CompareCli extends DataFlags, ScheduleSizes {
   landscape: string;
@@ -52,7 +53,7 @@ export function registerCompare(program: Command): void {
           trials: o.trials, samples: o.samples, testPoints: o.testPoints, seed: o.seed, initSeed: o.initSeed, workers: o.workers, onProgress: bar.onProgress,
         });
         bar.stop();
-        process.stdout.write(o.json ? JSON.stringify(r, null, 2) + '\n' : renderCompare(r));
+        print(o.json ? JSON.stringify(r, null, 2) + '\n' : renderCompare(r));
       } finally {
         bar.stop();
       }

@@ -4,6 +4,7 @@ import { MAX_ORDER } from '../../core/index.ts';
 import { listDiagrams, type DiagramKind } from '../../diagrams/index.ts';
 import { diagramsJson, renderDiagrams, writeDiagramDrawings } from '../../report/index.ts';
 import { nonNegativeInt, oneOf } from '../options.ts';
+import { print } from '../output.ts';
 
 interface DiagramsOptions {
   order: number;
@@ -26,10 +27,10 @@ export function registerDiagrams(program: Command): void {
       const list = listDiagrams({ order: o.order, quantity: o.quantity, irreducible: o.irreducible });
       const written = o.svg === undefined ? [] : writeDiagramDrawings(o.svg, list);
       if (o.json) {
-        process.stdout.write(JSON.stringify(diagramsJson(list)) + '\n');
+        print(JSON.stringify(diagramsJson(list)) + '\n');
         return;
       }
-      process.stdout.write(renderDiagrams(list, o));
-      if (written.length > 0) process.stdout.write(`wrote ${written.length} SVG file${written.length === 1 ? '' : 's'} into ${o.svg}\n`);
+      print(renderDiagrams(list, o));
+      if (written.length > 0) print(`wrote ${written.length} SVG file${written.length === 1 ? '' : 's'} into ${o.svg}\n`);
     });
 }

@@ -8,6 +8,7 @@ import { landscapeListJson, renderLandscapeList, renderLandscapeSummary } from '
 import { landscapeFromFlags } from '../landscape.ts';
 import { nonNegativeInt, positiveInt, type DataFlags } from '../options.ts';
 import { phasedProgress } from '../progress.ts';
+import { print } from '../output.ts';
 
 interface LandscapeCliOptions extends DataFlags {
   initSeed: number;
@@ -24,10 +25,10 @@ export function registerLandscapes(program: Command): void {
     .option('--json', 'print the list as JSON')
     .action((o: { json?: boolean }) => {
       if (o.json) {
-        process.stdout.write(JSON.stringify(landscapeListJson(BUILTIN_LANDSCAPES)) + '\n');
+        print(JSON.stringify(landscapeListJson(BUILTIN_LANDSCAPES)) + '\n');
         return;
       }
-      process.stdout.write(
+      print(
         renderLandscapeList(BUILTIN_LANDSCAPES) +
         '\nUse one with --landscape NAME or NAME:key=value,…; bring your own with --landscape ./file.ts (see README, "Landscapes").\n',
       );
@@ -52,7 +53,7 @@ export function registerLandscapes(program: Command): void {
         const what = o.samples !== undefined || !land.atoms ? `${land.name}: samples` : `${land.name}: exact pass over the atoms`;
         const summary = summarizeLandscape(land, { initSeed: o.initSeed, ...(o.samples !== undefined ? { samples: o.samples } : {}), seed: o.seed, onProgress: (d, t) => bar.onProgress(d, t, what) });
         bar.stop();
-        process.stdout.write(o.json ? JSON.stringify(summary) + '\n' : renderLandscapeSummary(summary));
+        print(o.json ? JSON.stringify(summary) + '\n' : renderLandscapeSummary(summary));
       } finally {
         bar.stop();
       }

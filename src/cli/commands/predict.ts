@@ -7,6 +7,7 @@ import { MAX_ORDER, schedule, type Quantity, type ScheduleKind, type ScheduleSiz
 import { predictionJson, readStats, renderPrediction } from '../../report/index.ts';
 import { predict } from '../../theory/index.ts';
 import { listOf, nonNegativeInt, oneOf, positiveNumber, scheduleFlags } from '../options.ts';
+import { print } from '../output.ts';
 
 interface PredictCliOptions extends ScheduleSizes {
   stats: string;
@@ -32,6 +33,6 @@ export function registerPredict(program: Command): void {
     .action(async (o: PredictCliOptions) => {
       const s = schedule({ kind: o.schedule, N: o.N, B: o.B, E: o.E, T: o.T, shuffle: o.shuffle });
       const p = predict({ stats: readStats(o.stats), schedule: s, order: o.order, quantity: o.quantity, eta: o.eta ?? [] });
-      process.stdout.write(o.json ? JSON.stringify(predictionJson(p, s)) + '\n' : renderPrediction(p, s, { explain: o.explain }));
+      print(o.json ? JSON.stringify(predictionJson(p, s)) + '\n' : renderPrediction(p, s, { explain: o.explain }));
     });
 }

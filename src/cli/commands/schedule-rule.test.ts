@@ -1,7 +1,7 @@
 /**
  * @file One schedule rule: predict, simulate and compare accept and refuse the same N, B, E, T
  * and shuffling combinations, with the same messages (all three hand them to core's schedule()).
- * The CLI runs in this process, with stdout and stderr captured.
+ * The CLI runs in this process, its output captured.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,6 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../main.ts';
+import { withSinks } from '../output.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'perturb-schedule-'));
 const stats = join(dir, 'stats.json');
@@ -16,15 +17,8 @@ writeFileSync(stats, JSON.stringify({ values: { '()(0)': 0.5 } }));
 
 async function run(args: string[]): Promise<{ code: number; stderr: string }> {
   let stderr = '';
-  const write = { out: process.stdout.write, err: process.stderr.write };
-  process.stdout.write = (() => true) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((stderr += s), true)) as typeof process.stderr.write;
-  try {
-    return { code: await main(['node', 'perturb', ...args]), stderr };
-  } finally {
-    process.stdout.write = write.out;
-    process.stderr.write = write.err;
-  }
+  const code = await withSinks({ out: () => {}, err: (s) => void (stderr += s) }, () => main(['node', 'perturb', ...args]));
+  return { code, stderr };
 }
 
 // [kind, flags]: every way of combining N, B, E, T and the shuffling that a user might try.

@@ -11,6 +11,7 @@ import { FILES, simulate, type SimulationResult } from '../../sim/index.ts';
 import { landscapeFromFlags } from '../landscape.ts';
 import { listOf, nonNegativeInt, oneOf, optionAliases, positiveInt, positiveNumber, scheduleFlags, type DataFlags } from '../options.ts';
 import { phasedProgress, resumeOnInterrupt } from '../progress.ts';
+import { print, warn } from '../output.ts';
 
 interface SimulateCliOptions extends DataFlags, ScheduleSizes {
   landscape: string;
@@ -63,14 +64,14 @@ export function registerSimulate(program: Command): void {
           landscape: ref, optimizers: o.optimizer, eta: o.eta, T: o.T, N: o.N, B: o.B, E: o.E, shuffle: o.shuffle,
           trials: o.trials, testPoints: o.testPoints, seed: o.seed, initSeed: o.initSeed, randomInit: o.randomInit,
           sdeSubsteps: o.sdeSubsteps, sdeSamples: o.sdeSamples, workers: o.workers, out: o.out, resume: o.resume, force: o.force,
-          onProgress: bar.onProgress, onNotice: (m) => process.stderr.write(`perturb: ${m}\n`),
+          onProgress: bar.onProgress, onNotice: (m) => warn(`perturb: ${m}\n`),
         });
       } finally {
         bar.stop();
         release();
       }
-      process.stdout.write(o.json ? JSON.stringify(result, null, 2) + '\n' : renderSimulation(result));
-      if (!o.json) process.stderr.write(`wrote ${o.out}/{${FILES.trials},${FILES.summary},${FILES.csv}}\n`);
+      print(o.json ? JSON.stringify(result, null, 2) + '\n' : renderSimulation(result));
+      if (!o.json) warn(`wrote ${o.out}/{${FILES.trials},${FILES.summary},${FILES.csv}}\n`);
     });
   optionAliases(cmd, { optimizers: '--optimizer' });
 }

@@ -10,6 +10,7 @@ import { estimateStats, type StatsResult } from '../../stats/index.ts';
 import { landscapeFromFlags } from '../landscape.ts';
 import { nonNegativeInt, oneOf, positiveInt, type DataFlags } from '../options.ts';
 import { phasedProgress, resumeOnInterrupt } from '../progress.ts';
+import { print, warn } from '../output.ts';
 
 interface StatsCliOptions extends DataFlags {
   landscape: string;
@@ -57,13 +58,13 @@ export function registerStats(program: Command): void {
           landscape: ref, initSeed: o.initSeed, order: o.order, quantity: o.quantity, exact: o.exact, samples: o.samples, seed: o.seed,
           workers: o.workers, covariance: o.covariance, out: o.out, resume: o.resume,
           onProgress: (done, total) => (o.exact ? bar.onProgress(Math.floor((1000 * done) / total), 1000, 'exact') : bar.onProgress(done, total, 'draws')),
-          onNotice: (m) => process.stderr.write(`perturb: ${m}\n`),
+          onNotice: (m) => warn(`perturb: ${m}\n`),
         });
       } finally {
         bar.stop();
         release();
       }
-      process.stdout.write(o.json ? JSON.stringify(result, null, 2) + '\n' : renderStats(result));
-      if (o.out && !o.json) process.stderr.write(`wrote ${o.out}\n`);
+      print(o.json ? JSON.stringify(result, null, 2) + '\n' : renderStats(result));
+      if (o.out && !o.json) warn(`wrote ${o.out}\n`);
     });
 }
