@@ -56,6 +56,22 @@ export function inThread(): Executor {
 /** The thread entry that piscina loads: it registers the TypeScript loader and imports the job's handler, once per thread. */
 const THREAD_ENTRY = new URL('./thread.mjs', import.meta.url);
 
+/**
+ * The parent's node flags without its module loaders: thread.mjs registers the one it needs, and
+ * an inherited `--import tsx` would be resolved again from the thread's working directory —
+ * which fails wherever tsx cannot be found from there.
+ */
+function threadExecArgv(): string[] {
+  const out: string[] = [];
+  const argv = process.execArgv;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (/^--(import|loader|experimental-loader|require)$/.test(a) || a === '-r') i++;
+    else if (!/^--(import|loader|experimental-loader|require)=/.test(a)) out.push(a);
+  }
+  return out;
+}
+
 /** Tasks over `threads` worker threads (piscina), at most two in flight per thread. */
 export function workerThreads(threads = defaultWorkers()): Executor {
   return {
@@ -64,7 +80,7 @@ export function workerThreads(threads = defaultWorkers()): Executor {
       const { Piscina } = await import('piscina');
       const filename = fileURLToPath(THREAD_ENTRY);
       const pool = new Piscina({
-        filename, minThreads: threads, maxThreads: threads, idleTimeout: 1000,
+        filename, minThreads: threads, maxThreads: threads, idleTimeout: 1000, execArgv: threadExecArgv(),
         workerData: { handler: job.handler.href, context: job.context },
       });
       const it = job.tasks[Symbol.iterator]();
