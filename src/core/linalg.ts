@@ -101,16 +101,10 @@ export function symmetricEigen(a: Float64Array, n: number, opts: EigenOptions = 
   const z = Float64Array.from(a);
   const d = new Float64Array(n), e = new Float64Array(n), h = new Float64Array(n);
   tridiagonalize(z, n, d, e, h);
-  accumulateReflections(z, n, h); // z = Qᵀ: A = Qᵀ T Q
-  implicitQL(who, d, e, n, z, n, limit); // rows of z: the eigenvectors
-  const order = ascending(d);
-  const values = Float64Array.from(order, (j) => d[j]!);
-  const vectors = new Float64Array(n * n);
-  for (let j = 0; j < n; j++) {
-    const src = order[j]! * n;
-    for (let r = 0; r < n; r++) vectors[r * n + j] = z[src + r]!;
-  }
-  return { values, vectors };
+  accumulateReflections(z, n, h); // z = Y: T = Y A Yᵀ
+  transposeInPlace(z, n); // z = Yᵀ: A = z T zᵀ
+  implicitQL(who, d, e, n, z, n, limit); // columns of z: the eigenvectors
+  return sortAscending(d, z, n);
 }
 
 /** Options of `tridiagonalEigen`. */
@@ -138,22 +132,14 @@ export function tridiagonalEigen(d: ArrayLike<number>, e: ArrayLike<number>, opt
   const limit = iterationLimit(who, opts, n);
   const dd = Float64Array.from(d), ee = new Float64Array(n);
   for (let i = 0; i < n - 1; i++) ee[i] = e[i]!;
-  // z holds the eigenvectors as rows of `cols` entries (all of them, or only the first)
-  const cols = opts.vectors ? n : 1;
-  const z = new Float64Array(n * cols);
-  if (opts.vectors) for (let i = 0; i < n; i++) z[i * n + i] = 1;
-  else if (n > 0) z[0] = 1;
-  implicitQL(who, dd, ee, n, z, cols, limit);
-  const order = ascending(dd);
-  const values = Float64Array.from(order, (j) => dd[j]!);
-  const first = Float64Array.from(order, (j) => z[j * cols]!);
-  if (!opts.vectors) return { values, first };
-  const vectors = new Float64Array(n * n);
-  for (let j = 0; j < n; j++) {
-    const src = order[j]! * n;
-    for (let r = 0; r < n; r++) vectors[r * n + j] = z[src + r]!;
-  }
-  return { values, first, vectors };
+  // z is the eigenvector matrix (its columns), started at I, or only its first row
+  const rows = opts.vectors ? n : Math.min(n, 1);
+  const z = new Float64Array(rows * n);
+  for (let i = 0; i < rows; i++) z[i * n + i] = 1;
+  implicitQL(who, dd, ee, n, z, rows, limit);
+  const { values, vectors } = sortAscending(dd, z, rows);
+  const first = vectors.slice(0, n);
+  return opts.vectors ? { values, first, vectors } : { values, first };
 }
 
 function iterationLimit(who: string, opts: EigenOptions, n: number): number {
@@ -163,9 +149,18 @@ function iterationLimit(who: string, opts: EigenOptions, n: number): number {
   return m;
 }
 
-/** Indices that sort `v` ascending. */
-function ascending(v: Float64Array): Int32Array {
-  return Int32Array.from(v, (_, i) => i).sort((i, j) => v[i]! - v[j]! || i - j);
+/** Sort the eigenvalues d ascending and the columns of z (rows × n) with them, in place; returns both. */
+function sortAscending(d: Float64Array, z: Float64Array, rows: number): Eigen {
+  const n = d.length;
+  const order = Int32Array.from(d, (_, i) => i).sort((i, j) => d[i]! - d[j]! || i - j);
+  const values = Float64Array.from(order, (j) => d[j]!);
+  const row = new Float64Array(n);
+  for (let r = 0; r < rows; r++) {
+    const base = r * n;
+    for (let j = 0; j < n; j++) row[j] = z[base + order[j]!]!;
+    z.set(row, base);
+  }
+  return { values, vectors: z };
 }
 
 /** √(a² + b²) without overflow or destructive underflow (LAPACK dlapy2). */
@@ -286,21 +281,53 @@ function accumulateReflections(z: Float64Array, n: number, h: Float64Array): voi
   }
 }
 
+/** In-place transpose of the n×n z, in 32×32 tiles. */
+function transposeInPlace(z: Float64Array, n: number): void {
+  const B = 32;
+  for (let ib = 0; ib < n; ib += B) {
+    const ie = Math.min(n, ib + B);
+    for (let jb = 0; jb <= ib; jb += B) {
+      const je = Math.min(n, jb + B);
+      for (let i = ib; i < ie; i++) {
+        const jEnd = Math.min(je, i);
+        for (let j = jb; j < jEnd; j++) {
+          const x = z[i * n + j]!;
+          z[i * n + j] = z[j * n + i]!;
+          z[j * n + i] = x;
+        }
+      }
+    }
+  }
+}
+
 /**
  * Implicit QL with Wilkinson shifts (EISPACK imtql2; Numerical Recipes tqli) on the symmetric
  * tridiagonal (d, e), e[i] coupling i and i+1, e[n−1] = 0 (both overwritten; d ends as the
- * eigenvalues, unsorted). Every rotation of rows i, i+1 of T is applied to rows i, i+1 of z
- * (n rows of `cols` entries): if z starts as Y with T = Y A Yᵀ, its rows end as A's eigenvectors.
- * An off-diagonal e[m] counts as zero once |e[m]| ≤ ε(|d[m]| + |d[m+1]|).
+ * eigenvalues, unsorted). Every rotation of T's rows and columns i, i+1 is also applied to
+ * columns i, i+1 of z (`rows` × n, row-major): if A = z T zᵀ on entry, the columns of z end as
+ * A's eigenvectors. An off-diagonal e[m] counts as zero once |e[m]| ≤ ε(|d[m]| + |d[m+1]|).
+ *
+ * The rotations depend on d and e only, so they are recorded (a batch of whole QL sweeps) and
+ * then applied to z one row at a time (LAPACK dsteqr + dlasr): a row stays in cache for the
+ * whole batch, and a sweep over columns lo..m is a chain along contiguous memory.
  */
-function implicitQL(who: string, d: Float64Array, e: Float64Array, n: number, z: Float64Array, cols: number, limit: number): void {
-  let iterations = 0;
+function implicitQL(who: string, d: Float64Array, e: Float64Array, n: number, z: Float64Array, rows: number, limit: number): void {
+  // capacity of a batch in rotations: ≥ n (one sweep fits), large enough that z is streamed
+  // through memory once per ~16n rotations, small enough that c, s stay in cache
+  const capacity = Math.max(n, Math.min(1 << 18, Math.max(1 << 14, 16 * n)));
+  const cs = new Float64Array(2 * capacity); // c, s of each rotation, in order
+  const sweeps = new Int32Array(2 * capacity); // lo, m of each sweep: rotations (m−1, m), …, (lo, lo+1)
+  let used = 0, count = 0, iterations = 0;
   for (let l = 0; l < n; l++) {
     for (;;) {
       let m = l;
       for (; m < n - 1; m++) if (Math.abs(e[m]!) <= Number.EPSILON * (Math.abs(d[m]!) + Math.abs(d[m + 1]!))) break;
       if (m === l) break;
       if (iterations++ === limit) throw new Error(`${who}: implicit QL did not converge within ${limit} iterations`);
+      if (used + (m - l) > capacity) {
+        applyRotations(z, n, rows, cs, sweeps, count);
+        used = count = 0;
+      }
       // Wilkinson shift: the eigenvalue of the leading 2×2 of the block nearer d[l]
       let g = (d[l + 1]! - d[l]!) / (2 * e[l]!);
       let r = pythag(g, 1);
@@ -324,17 +351,68 @@ function implicitQL(who: string, d: Float64Array, e: Float64Array, n: number, z:
         p = s * r;
         d[i + 1] = g + p;
         g = c * r - b;
-        const r0 = i * cols, r1 = r0 + cols;
-        for (let k = 0; k < cols; k++) {
-          const x = z[r0 + k]!, y = z[r1 + k]!;
-          z[r1 + k] = s * x + c * y;
-          z[r0 + k] = c * x - s * y;
-        }
+        cs[2 * used] = c;
+        cs[2 * used + 1] = s;
+        used++;
+      }
+      if (i < m - 1) {
+        sweeps[2 * count] = i + 1;
+        sweeps[2 * count + 1] = m;
+        count++;
       }
       if (r === 0 && i >= l) continue;
       d[l]! -= p;
       e[l] = g;
       e[m] = 0;
+    }
+  }
+  applyRotations(z, n, rows, cs, sweeps, count);
+}
+
+/**
+ * Apply the recorded sweeps to each row of z (`rows` × n): sweep (lo, m) rotates columns
+ * (j, j+1) for j = m−1 down to lo, x_{j+1} ← s x_j + c x_{j+1}, x_j ← c x_j − s x_{j+1}; the
+ * updated x_{j+1} of one step is the x_j of the next, so it is carried in a register. Four rows
+ * go together, their independent chains hiding each other's latency.
+ */
+function applyRotations(z: Float64Array, n: number, rows: number, cs: Float64Array, sweeps: Int32Array, count: number): void {
+  let k = 0;
+  for (; k + 3 < rows; k += 4) {
+    const ra = k * n, rb = ra + n, rc = rb + n, rd = rc + n;
+    let o = 0;
+    for (let w = 0; w < count; w++) {
+      const lo = sweeps[2 * w]!, m = sweeps[2 * w + 1]!;
+      let ya = z[ra + m]!, yb = z[rb + m]!, yc = z[rc + m]!, yd = z[rd + m]!;
+      for (let j = m - 1; j >= lo; j--, o += 2) {
+        const c = cs[o]!, s = cs[o + 1]!;
+        const xa = z[ra + j]!, xb = z[rb + j]!, xc = z[rc + j]!, xd = z[rd + j]!;
+        z[ra + j + 1] = s * xa + c * ya;
+        z[rb + j + 1] = s * xb + c * yb;
+        z[rc + j + 1] = s * xc + c * yc;
+        z[rd + j + 1] = s * xd + c * yd;
+        ya = c * xa - s * ya;
+        yb = c * xb - s * yb;
+        yc = c * xc - s * yc;
+        yd = c * xd - s * yd;
+      }
+      z[ra + lo] = ya;
+      z[rb + lo] = yb;
+      z[rc + lo] = yc;
+      z[rd + lo] = yd;
+    }
+  }
+  for (; k < rows; k++) {
+    const ra = k * n;
+    let o = 0;
+    for (let w = 0; w < count; w++) {
+      const lo = sweeps[2 * w]!, m = sweeps[2 * w + 1]!;
+      let y = z[ra + m]!;
+      for (let j = m - 1; j >= lo; j--, o += 2) {
+        const c = cs[o]!, s = cs[o + 1]!, x = z[ra + j]!;
+        z[ra + j + 1] = s * x + c * y;
+        y = c * x - s * y;
+      }
+      z[ra + lo] = y;
     }
   }
 }
