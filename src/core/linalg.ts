@@ -179,43 +179,99 @@ function pythag(a: number, b: number): number {
  * H_i = I − u uᵀ/h: u is left in the first i entries of row i (scaled as tred2 does), h in
  * h[i] (0: no reflection; always so for i = 1). So T = Y A Yᵀ with Y = H_1 H_2 ⋯ H_{n−1}. On
  * return d is T's diagonal and e[i] couples i and i+1 (e[n−1] = 0).
+ *
+ * Step i needs p = A u_i over its block, then the rank-2 update A ← A − u qᵀ − q uᵀ with
+ * q = p/h − (uᵀp/2h²) u. Both run along the rows of the lower triangle, and the update of step
+ * i is fused with the product A u_{i−1} of step i−1 (u_{i−1} is row i−1 of the updated block,
+ * done first): one pass over the block per step instead of two.
  */
 function tridiagonalize(z: Float64Array, n: number, d: Float64Array, e: Float64Array, h: Float64Array): void {
-  const p = new Float64Array(n);
-  if (n === 0) return;
+  if (n <= 1) {
+    if (n === 1) d[0] = z[0]!;
+    return;
+  }
+  const p = new Float64Array(n), q = new Float64Array(n);
   e[n - 1] = 0;
+  d[n - 1] = z[n * n - 1]!;
+  let hi = householder(z, n, n - 1, e);
+  h[n - 1] = hi;
+  if (hi !== 0) symmetricProduct(z, n, n - 1, (n - 1) * n, p);
   for (let i = n - 1; i >= 1; i--) {
-    const ri = i * n;
-    d[i] = z[ri + i]!;
-    const hi = householder(z, n, i, e);
-    h[i] = hi;
-    if (hi === 0) continue;
-    // p = A u / h over the leading i×i block (lower triangle, row by row)
-    p.fill(0, 0, i);
-    for (let j = 0; j < i; j++) {
-      const rj = j * n, uj = z[ri + j]!;
-      let s = z[rj + j]! * uj;
-      for (let k = 0; k < j; k++) {
-        const a = z[rj + k]!;
-        s += a * z[ri + k]!;
-        p[k]! += a * uj;
+    const ri = i * n; // u_i
+    if (hi !== 0) {
+      // q = p/h − K u, K = uᵀp / 2h²
+      let up = 0;
+      for (let j = 0; j < i; j++) {
+        q[j] = p[j]! / hi;
+        up += z[ri + j]! * q[j]!;
       }
-      p[j]! += s;
+      const kk = up / (2 * hi);
+      for (let j = 0; j < i; j++) q[j]! -= kk * z[ri + j]!;
+      // row i−1 first: it holds the next step's Householder vector
+      const r = (i - 1) * n, uj = z[ri + i - 1]!, qj = q[i - 1]!;
+      for (let k = 0; k < i; k++) z[r + k]! -= uj * q[k]! + qj * z[ri + k]!;
     }
-    // q = p − (uᵀp / 2h) u; A ← A − u qᵀ − q uᵀ  (= H A H)
-    let up = 0;
-    for (let j = 0; j < i; j++) {
-      p[j]! /= hi;
-      up += z[ri + j]! * p[j]!;
-    }
-    const kk = up / (2 * hi);
-    for (let j = 0; j < i; j++) p[j]! -= kk * z[ri + j]!;
-    for (let j = 0; j < i; j++) {
-      const rj = j * n, uj = z[ri + j]!, qj = p[j]!;
-      for (let k = 0; k <= j; k++) z[rj + k]! -= uj * p[k]! + qj * z[ri + k]!;
-    }
+    if (i === 1) break;
+    d[i - 1] = z[(i - 1) * n + i - 1]!;
+    const next = householder(z, n, i - 1, e);
+    h[i - 1] = next;
+    const m = i - 1, rv = m * n; // the next block is 0..m−1, its vector u_{i−1} is row m
+    if (hi !== 0 && next !== 0) {
+      p.fill(0, 0, m);
+      for (let j = 0; j < m; j++) {
+        const rj = j * n, uj = z[ri + j]!, qj = q[j]!, vj = z[rv + j]!;
+        let s0 = 0, s1 = 0, k = 0;
+        for (; k + 1 < j; k += 2) {
+          const a0 = z[rj + k]! - (uj * q[k]! + qj * z[ri + k]!);
+          const a1 = z[rj + k + 1]! - (uj * q[k + 1]! + qj * z[ri + k + 1]!);
+          z[rj + k] = a0;
+          z[rj + k + 1] = a1;
+          s0 += a0 * z[rv + k]!;
+          s1 += a1 * z[rv + k + 1]!;
+          p[k]! += a0 * vj;
+          p[k + 1]! += a1 * vj;
+        }
+        if (k < j) {
+          const a0 = z[rj + k]! - (uj * q[k]! + qj * z[ri + k]!);
+          z[rj + k] = a0;
+          s0 += a0 * z[rv + k]!;
+          p[k]! += a0 * vj;
+        }
+        const ajj = z[rj + j]! - 2 * uj * qj;
+        z[rj + j] = ajj;
+        p[j]! += s0 + s1 + ajj * vj;
+      }
+    } else if (hi !== 0) {
+      for (let j = 0; j < m; j++) {
+        const rj = j * n, uj = z[ri + j]!, qj = q[j]!;
+        for (let k = 0; k <= j; k++) z[rj + k]! -= uj * q[k]! + qj * z[ri + k]!;
+      }
+    } else if (next !== 0) symmetricProduct(z, n, m, rv, p);
+    hi = next;
   }
   d[0] = z[0]!;
+}
+
+/** p = A v over the leading m×m block of z (lower triangle, row by row); v is z[rv … rv+m). */
+function symmetricProduct(z: Float64Array, n: number, m: number, rv: number, p: Float64Array): void {
+  p.fill(0, 0, m);
+  for (let j = 0; j < m; j++) {
+    const rj = j * n, vj = z[rv + j]!;
+    let s0 = z[rj + j]! * vj, s1 = 0, k = 0;
+    for (; k + 1 < j; k += 2) {
+      const a0 = z[rj + k]!, a1 = z[rj + k + 1]!;
+      s0 += a0 * z[rv + k]!;
+      s1 += a1 * z[rv + k + 1]!;
+      p[k]! += a0 * vj;
+      p[k + 1]! += a1 * vj;
+    }
+    if (k < j) {
+      const a0 = z[rj + k]!;
+      s0 += a0 * z[rv + k]!;
+      p[k]! += a0 * vj;
+    }
+    p[j]! += s0 + s1;
+  }
 }
 
 /**
@@ -258,27 +314,71 @@ function unitRowColumn(z: Float64Array, n: number, c: number): void {
   z[rc + c] = 1;
 }
 
+/** Reflectors applied per pass over the rows of Y in `accumulateReflections`. */
+const REFLECTOR_BLOCK = 32;
+
 /**
  * Overwrite z (holding the reflectors left by `tridiagonalize`) with Y = H_1 H_2 ⋯ H_{n−1},
- * so that T = Y A Yᵀ. Built left to right: Y ← Y H_i touches rows and columns 0..i−1, and
- * row by row it is a dot product and an axpy along contiguous memory. u_i still sits in row i
- * when step i reads it; rows 0..i−1 hold reflectors already used.
+ * so that T = Y A Yᵀ. Built left to right: Y ← Y H_i touches rows and columns 0..i−1, and on
+ * each row it is a dot product with u_i and an axpy along contiguous memory. Blocks of
+ * REFLECTOR_BLOCK reflectors are copied out (their rows are about to become rows of Y) and
+ * applied to one row of Y after another, the axpy of u_i fused with the dot product of u_{i+1}:
+ * a row is read from memory once per block rather than once per reflector.
  */
 function accumulateReflections(z: Float64Array, n: number, h: Float64Array): void {
-  for (let i = 1; i <= n; i++) {
-    unitRowColumn(z, n, i - 1);
-    if (i === n) break;
-    const hi = h[i]!;
-    if (hi === 0) continue;
-    const ri = i * n;
-    for (let r = 0; r < i; r++) {
+  const u = new Float64Array(REFLECTOR_BLOCK * n), inv = new Float64Array(REFLECTOR_BLOCK);
+  for (let i0 = 1; i0 < n; i0 += REFLECTOR_BLOCK) {
+    const i1 = Math.min(n, i0 + REFLECTOR_BLOCK);
+    for (let i = i0; i < i1; i++) {
+      const t = i - i0;
+      inv[t] = h[i] === 0 ? 0 : 1 / h[i]!;
+      if (inv[t] === 0) u.fill(0, t * n, t * n + i);
+      else u.set(z.subarray(i * n, i * n + i), t * n);
+    }
+    // Y = H_1⋯H_{i0−1} is the identity outside rows and columns 0..i0−2
+    for (let c = i0 - 1; c <= i1 - 2; c++) unitRowColumn(z, n, c);
+    for (let r = 0; r <= i1 - 2; r++) {
       const rr = r * n;
-      let g = 0;
-      for (let k = 0; k < i; k++) g += z[rr + k]! * z[ri + k]!;
-      g /= hi;
-      for (let k = 0; k < i; k++) z[rr + k]! -= g * z[ri + k]!;
+      const start = Math.max(i0, r + 1); // H_i leaves rows ≥ i alone
+      let t = start - i0;
+      let g = dot(z, rr, u, t * n, start) * inv[t]!;
+      for (let i = start; i < i1 - 1; i++, t++) g = axpyDot(z, rr, g, u, t * n, i, (t + 1) * n, i + 1) * inv[t + 1]!;
+      for (let k = 0, ut = t * n; k < i1 - 1; k++) z[rr + k]! -= g * u[ut + k]!;
     }
   }
+  if (n > 0) unitRowColumn(z, n, n - 1);
+}
+
+/** Σ_k x[ix + k] y[iy + k], k < len, four partial sums (the additions are not one chain). */
+function dot(x: Float64Array, ix: number, y: Float64Array, iy: number, len: number): number {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, k = 0;
+  for (; k + 3 < len; k += 4) {
+    s0 += x[ix + k]! * y[iy + k]!;
+    s1 += x[ix + k + 1]! * y[iy + k + 1]!;
+    s2 += x[ix + k + 2]! * y[iy + k + 2]!;
+    s3 += x[ix + k + 3]! * y[iy + k + 3]!;
+  }
+  for (; k < len; k++) s0 += x[ix + k]! * y[iy + k]!;
+  return s0 + s1 + (s2 + s3);
+}
+
+/** x[ix + k] −= g u[iu + k] for k < len, returning Σ_{k < len2} x[ix + k] u[iv + k] of the updated x (len2 ≥ len). */
+function axpyDot(x: Float64Array, ix: number, g: number, u: Float64Array, iu: number, len: number, iv: number, len2: number): number {
+  let s0 = 0, s1 = 0, k = 0;
+  for (; k + 1 < len; k += 2) {
+    const x0 = x[ix + k]! - g * u[iu + k]!, x1 = x[ix + k + 1]! - g * u[iu + k + 1]!;
+    x[ix + k] = x0;
+    x[ix + k + 1] = x1;
+    s0 += x0 * u[iv + k]!;
+    s1 += x1 * u[iv + k + 1]!;
+  }
+  for (; k < len; k++) {
+    const x0 = x[ix + k]! - g * u[iu + k]!;
+    x[ix + k] = x0;
+    s0 += x0 * u[iv + k]!;
+  }
+  for (; k < len2; k++) s0 += x[ix + k]! * u[iv + k]!;
+  return s0 + s1;
 }
 
 /** In-place transpose of the n×n z, in 32×32 tiles. */
