@@ -288,6 +288,23 @@ test('symmetricEigen and tridiagonalEigen on tridiagonal (−1, 2, −1): λ_k =
   for (let k = 0; k < n; k++) assert.ok(Math.abs(Math.abs(tri.first[k]!) - Math.abs(exact[k]!)) < 1e-13, `first component of v_${k}`);
 });
 
+test('symmetricEigen stays accurate when a row is nearly its own reflection (tred2 picks the sign of g against cancellation)', () => {
+  // Row i of (−1, 2, −1) plus δ = 1e−5 noise is x ≈ (δ, …, δ, −1): the reflection to g e_{i−1} needs
+  // u_{i−1} = f − g with f ≈ −1. Taking g = +|x| makes f − g ≈ −2 (no cancellation); g = −|x| would give
+  // f − g ≈ −δ²/2 computed as a difference of O(1) numbers, a relative error ~ε/δ² ≈ 2e−6 in u and in V's orthogonality.
+  const n = 20;
+  const r = rng(6000);
+  const a = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < i; j++) a[i * n + j] = a[j * n + i] = (j === i - 1 ? -1 : 0) + 1e-5 * r.normal();
+    a[i * n + i] = 2;
+  }
+  const { values, vectors } = symmetricEigen(a, n);
+  const rec = reconstructionError(a, n, values, vectors), orth = orthogonalityError(vectors, n);
+  assert.ok(rec < 1e-13, `‖A − VΛVᵀ‖/‖A‖ = ${rec}`);
+  assert.ok(orth < 1e-13, `‖VᵀV − I‖ = ${orth}`);
+});
+
 test('symmetricEigen on 2×2 matches the closed form λ = (a+c)/2 ∓ √(((a−c)/2)² + b²), v ∝ (b, λ − a)', () => {
   // [[2, 1], [1, 2]]: λ = 2 ∓ 1, v = (1, −1)/√2 and (1, 1)/√2.
   // [[4, −2], [−2, 1]]: λ = 5/2 ∓ √(9/4 + 4) = 5/2 ∓ 5/2 = 0, 5; v ∝ (−2, −4) ∝ (1, 2) and (−2, 1), over √5.
@@ -370,9 +387,11 @@ test('tridiagonalEigen: T = V diag(λ) Vᵀ, first = row 0 of V, and inputs unto
     t[i * n + i] = d[i]!;
     if (i > 0) t[i * n + i - 1] = t[(i - 1) * n + i] = e[i - 1]!;
   }
-  assert.ok(isAscending(full.values));
-  assert.ok(reconstructionError(t, n, full.values, full.vectors) < 1e-13);
-  assert.ok(orthogonalityError(full.vectors, n) < 1e-13);
+  // (every assert.ok carries a message: without one, node:assert re-parses this file to describe the failure, which can hang)
+  assert.ok(isAscending(full.values), `values not ascending: ${full.values}`);
+  const rec = reconstructionError(t, n, full.values, full.vectors), orth = orthogonalityError(full.vectors, n);
+  assert.ok(rec < 1e-13, `‖T − VΛVᵀ‖/‖T‖ = ${rec}`);
+  assert.ok(orth < 1e-13, `‖VᵀV − I‖ = ${orth}`);
   assert.deepEqual(full.first, full.vectors.subarray(0, n));
   // tracking only the first row applies the same rotations to fewer entries: the same numbers
   assert.deepEqual(firstOnly.values, full.values);
