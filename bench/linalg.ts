@@ -98,16 +98,18 @@ for n, reps in json.loads(sys.argv[1]):
     b = np.random.default_rng(n).standard_normal((n, n))
     a = (b + b.T) / 2
     np.linalg.eigh(a)
-    ts = []
+    ts, cs = [], []
     for _ in range(reps):
-        t = time.perf_counter(); w, v = np.linalg.eigh(a); ts.append(time.perf_counter() - t)
-    ts.sort()
-    out["rows"].append({"n": n, "seconds": ts[len(ts) // 2]})
+        t, c = time.perf_counter(), time.process_time()
+        w, v = np.linalg.eigh(a)
+        ts.append(time.perf_counter() - t); cs.append(time.process_time() - c)
+    ts.sort(); cs.sort()
+    out["rows"].append({"n": n, "wall": ts[len(ts) // 2], "cpu": cs[len(cs) // 2]})
 print(json.dumps(out))
 `;
 
-/** numpy.linalg.eigh medians by n, or the reason there are none. */
-async function numpyBaseline(): Promise<{ version: string; seconds: Map<number, number> } | string> {
+/** numpy.linalg.eigh medians (wall and CPU) by n, or the reason there are none. */
+async function numpyBaseline(): Promise<{ version: string; seconds: Map<number, Timing> } | string> {
   const env = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
   try {
     await run_('python3', ['-c', 'import numpy'], { env, timeout: 60_000 });
@@ -115,8 +117,8 @@ async function numpyBaseline(): Promise<{ version: string; seconds: Map<number, 
     return 'no baseline: numpy (and PyTorch) are not installed for the python3 on PATH, so there is nothing to compare against';
   }
   const { stdout } = await run_('python3', ['-c', NUMPY_SCRIPT, JSON.stringify(SIZES)], { env, timeout: 20 * 60_000 });
-  const out = JSON.parse(stdout.trim().split('\n').pop()!) as { numpy: string; rows: { n: number; seconds: number }[] };
-  return { version: out.numpy, seconds: new Map(out.rows.map((r) => [r.n, r.seconds])) };
+  const out = JSON.parse(stdout.trim().split('\n').pop()!) as { numpy: string; rows: ({ n: number } & Timing)[] };
+  return { version: out.numpy, seconds: new Map(out.rows.map((r) => [r.n, { wall: r.wall, cpu: r.cpu }])) };
 }
 
 export async function run(): Promise<void> {
@@ -157,8 +159,8 @@ export async function run(): Promise<void> {
     return;
   }
   console.log(`baseline: numpy ${base.version} numpy.linalg.eigh (LAPACK dsyevd, divide and conquer), one BLAS thread, same sizes and distribution; load ${load()}`);
-  console.log(table(['n', 'numpy eigh', 'symmetricEigen (wall)', 'ratio'], measured.map(([n, t]) => {
+  console.log(table(['n', 'numpy wall', 'numpy CPU', 'symmetricEigen CPU', 'CPU ratio'], measured.map(([n, t]) => {
     const s = base.seconds.get(n)!;
-    return [String(n), fmtSeconds(s), fmtSeconds(t.wall), `${(t.wall / s).toFixed(1)}× slower`];
+    return [String(n), fmtSeconds(s.wall), fmtSeconds(s.cpu), fmtSeconds(t.cpu), `${(t.cpu / s.cpu).toFixed(1)}× numpy`];
   })));
 }
