@@ -8,12 +8,20 @@
  * - A plain number, or an object without `stderr`, is taken as exact (standard error 0).
  * - The loss at θ₀ (c₀ of test and train) is the 0-edge diagram `()(0)`.
  * - `covariance` is the covariance matrix of the estimates of `keys` (each must also be in
- *   `values`), in that order: square, symmetric, finite, nonnegative diagonal. It replaces the
+ *   `values`), in that order: square, symmetric, finite and positive semi-definite (up to
+ *   rounding: eigenvalues ≥ −PSD_TOLERANCE × the largest variance). It replaces the
  *   stderr-based variances of those keys (its diagonal is their variance); keys outside it are
  *   taken as uncorrelated with everything, with variance stderr².
  */
-import { InputError } from '../core/index.ts';
+import { formatNumber, InputError, symmetricEigen } from '../core/index.ts';
 import { diagram } from '../diagrams/index.ts';
+
+/**
+ * How negative an eigenvalue of the covariance may be, relative to its largest diagonal entry,
+ * and still count as rounding: a covariance of perfectly correlated estimates is singular and its
+ * computed eigenvalues scatter around 0 by a few ulps of the scale.
+ */
+export const PSD_TOLERANCE = 1e-12;
 
 export interface StatsFile {
   values: Record<string, number | { mean: number; stderr?: number }>;
@@ -92,6 +100,33 @@ export function parseStats(json: unknown, where = 'stats'): DiagramStats {
         }
       }
     }
+    checkPositiveSemidefinite(covariance, c.keys as string[], where);
   }
   return { mean, stderr, covarianceKeys, covariance };
+}
+
+/**
+ * Refuse a covariance with an eigenvalue below −PSD_TOLERANCE · max|diag|: some combination of
+ * the estimates would have a negative variance, which `predict` could only clip to a standard
+ * error of 0 and so pass off as exact. The message names the keys that carry that combination.
+ */
+function checkPositiveSemidefinite(c: readonly (readonly number[])[], keys: readonly string[], where: string): void {
+  const n = c.length;
+  if (n === 0) return;
+  const { values, vectors } = symmetricEigen(Float64Array.from(c.flat()), n);
+  let j = 0;
+  for (let i = 1; i < n; i++) if (values[i]! < values[j]!) j = i;
+  const scale = Math.max(...c.map((row, i) => Math.abs(row[i]!)));
+  const smallest = values[j]!;
+  if (smallest >= -PSD_TOLERANCE * scale) return;
+  // The eigenvector of the smallest eigenvalue: the combination with the most negative variance.
+  const weights = keys.map((k, i) => ({ k, w: vectors[i * n + j]! })).filter((x) => Math.abs(x.w) >= 0.05).sort((a, b) => Math.abs(b.w) - Math.abs(a.w));
+  const shown = weights.slice(0, 4);
+  const combination = shown.map(({ k, w }, i) => `${i === 0 ? (w < 0 ? '−' : '') : w < 0 ? ' − ' : ' + '}${formatNumber(Math.abs(w), 3)}·"${k}"`).join('') +
+    (weights.length > shown.length ? ` + ${weights.length - shown.length} more` : '');
+  throw new InputError(
+    `${where}: covariance.matrix is not positive semi-definite: its smallest eigenvalue is ${formatNumber(smallest)} ` +
+      `(allowed down to −${PSD_TOLERANCE} × the largest variance ${formatNumber(scale)}), so the combination ${combination} ` +
+      'would have a negative variance; a covariance matrix has every eigenvalue ≥ 0',
+  );
 }
