@@ -5,8 +5,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InputError } from '../core/index.ts';
-import { parseStats, predict } from './index.ts';
 import { sgd } from '../core/index.ts';
+import { resolveLandscape } from '../landscapes/index.ts';
+import { estimateStats } from '../stats/index.ts';
+import { parseStats, predict } from './index.ts';
 
 const F = "stats file 'f.json'";
 /** parseStats(json, F) throws an InputError whose message matches every pattern. */
@@ -47,4 +49,22 @@ test('a covariance that is PSD up to rounding is accepted: rank one, and the all
   // ...and such a covariance gives a nonnegative variance to every combination predict forms.
   const p = predict({ stats: { values, covariance: { keys, matrix: s.map((a) => s.map((b) => a * b)) } }, schedule: sgd({ N: 4 }), order: 1, quantity: 'train', eta: [0.1] });
   assert.ok(p.values[0]!.stderr >= 0);
+});
+
+test('unknown fields are refused with their path and the allowed names: a typo is not an exact value', () => {
+  // "stdev" for "stderr": before, this was read as an exact 0.5.
+  refuses({ values: { '(01)(0-1)': { mean: 0.5, stdev: 0.1 } } }, `${F}: unknown field values["(01)(0-1)"].stdev`, 'allowed: mean, stderr');
+  refuses({ values: { '()(0)': 1 }, valeus: {} }, `${F}: unknown field valeus`, 'allowed: values, covariance,');
+  refuses({ values: { '()(0)': 1 }, covariance: { keys: ['()(0)'], matrix: [[1]], note: 'x' } }, `${F}: unknown field covariance.note`, 'allowed: keys, matrix');
+});
+
+test('the files perturb stats writes parse, exact and sampled, with covariance and a provenance field', async () => {
+  const gauss = await resolveLandscape('gauss');
+  const exact = await estimateStats({ landscape: gauss, order: 2, quantity: 'train', exact: true, covariance: true });
+  const sampled = await estimateStats({ landscape: gauss, order: 2, quantity: 'train', samples: 64, seed: 1, workers: 0, covariance: true });
+  for (const r of [exact, sampled]) {
+    const s = parseStats({ ...r, perturb: { version: '0.0.0' } }, F);
+    assert.equal(s.mean.size, Object.keys(r.values).length);
+    assert.equal(s.covarianceKeys.length, s.mean.size);
+  }
 });

@@ -6,6 +6,9 @@
  *     "covariance"?: { "keys": ["<key>", …], "matrix": [[…], …] } }
  *
  * - A plain number, or an object without `stderr`, is taken as exact (standard error 0).
+ * - No other fields: an unknown one (a typo such as "stdev") is refused, not ignored. At the top
+ *   level the fields `perturb stats` writes beside the values (landscape, initSeed, order, …,
+ *   and the `perturb` provenance record) are allowed and not read.
  * - The loss at θ₀ (c₀ of test and train) is the 0-edge diagram `()(0)`.
  * - `covariance` is the covariance matrix of the estimates of `keys` (each must also be in
  *   `values`), in that order: square, symmetric, finite and positive semi-definite (up to
@@ -22,6 +25,11 @@ import { diagram } from '../diagrams/index.ts';
  * computed eigenvalues scatter around 0 by a few ulps of the scale.
  */
 export const PSD_TOLERANCE = 1e-12;
+
+/** The fields of a stats file `parseStats` reads. */
+const READ_FIELDS = ['values', 'covariance'] as const;
+/** The fields `perturb stats` writes beside them (src/stats/run.ts's StatsResult, and its provenance): allowed, not read. */
+export const METADATA_FIELDS = Object.freeze(['landscape', 'initSeed', 'order', 'quantity', 'mode', 'samples', 'seed', 'chunkSize', 'estimator', 'perturb']);
 
 export interface StatsFile {
   values: Record<string, number | { mean: number; stderr?: number }>;
@@ -40,6 +48,16 @@ export interface DiagramStats {
 const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 
+/** Refuse any field of `obj` not in `allowed`, naming it by its path (`values["(01)(0-1)"].stdev`). */
+function onlyFields(obj: Record<string, unknown>, allowed: readonly string[], path: string, where: string): void {
+  for (const k of Object.keys(obj)) {
+    if (!allowed.includes(k)) {
+      const field = /^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? (path ? `${path}.${k}` : k) : `${path}[${JSON.stringify(k)}]`;
+      throw new InputError(`${where}: unknown field ${field} (allowed: ${allowed.join(', ')})`);
+    }
+  }
+}
+
 export function isDiagramStats(x: unknown): x is DiagramStats {
   return isRecord(x) && x.mean instanceof Map;
 }
@@ -47,6 +65,7 @@ export function isDiagramStats(x: unknown): x is DiagramStats {
 /** Validate and canonicalize a stats file (parsed JSON); InputError names the offending field. */
 export function parseStats(json: unknown, where = 'stats'): DiagramStats {
   if (!isRecord(json) || !isRecord(json.values)) throw new InputError(`${where}: expected an object with a "values" object`);
+  onlyFields(json, [...READ_FIELDS, ...METADATA_FIELDS], '', where);
   const mean = new Map<string, number>();
   const stderr = new Map<string, number>();
   const origin = new Map<string, string>();
@@ -59,6 +78,7 @@ export function parseStats(json: unknown, where = 'stats'): DiagramStats {
       mean.set(canon, v);
       stderr.set(canon, 0);
     } else if (isRecord(v) && finite(v.mean)) {
+      onlyFields(v, ['mean', 'stderr'], `values[${JSON.stringify(key)}]`, where);
       if (v.stderr !== undefined && !(finite(v.stderr) && v.stderr >= 0)) {
         throw new InputError(`${where}: values["${key}"].stderr must be a finite number ≥ 0, got ${JSON.stringify(v.stderr)}`);
       }
@@ -75,6 +95,7 @@ export function parseStats(json: unknown, where = 'stats'): DiagramStats {
     if (!isRecord(c) || !Array.isArray(c.keys) || !Array.isArray(c.matrix)) {
       throw new InputError(`${where}: covariance must be { "keys": [...], "matrix": [[...], ...] }`);
     }
+    onlyFields(c, ['keys', 'matrix'], 'covariance', where);
     const n = c.keys.length;
     covarianceKeys = c.keys.map((k, i) => {
       if (typeof k !== 'string') throw new InputError(`${where}: covariance.keys[${i}] must be a diagram key string`);
