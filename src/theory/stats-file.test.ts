@@ -68,3 +68,16 @@ test('the files perturb stats writes parse, exact and sampled, with covariance a
     assert.equal(s.covarianceKeys.length, s.mean.size);
   }
 });
+
+test('a number out of range (1e400 parses as Infinity) is named as not finite, with its path', () => {
+  const parse = (text: string) => JSON.parse(text) as unknown;
+  refuses(parse('{ "values": { "(01)(0-1)": 1e400 } }'), `${F}: values["(01)(0-1)"] is not a finite number`, 'Infinity');
+  refuses(parse('{ "values": { "(01)(0-1)": { "mean": -1e400 } } }'), `${F}: values["(01)(0-1)"].mean is not a finite number`, '-Infinity');
+  refuses(parse('{ "values": { "(01)(0-1)": { "mean": 1, "stderr": 1e400 } } }'), `${F}: values["(01)(0-1)"].stderr is not a finite number`);
+  refuses(
+    parse('{ "values": { "()(0)": 1, "(01)(0-1)": 1 }, "covariance": { "keys": ["()(0)", "(01)(0-1)"], "matrix": [[1, 0], [0, 1e400]] } }'),
+    `${F}: covariance.matrix[1][1] is not a finite number`,
+  );
+  // the messages never show JSON's rendering of Infinity
+  assert.throws(() => parseStats(parse('{ "values": { "(01)(0-1)": { "mean": 1e400 } } }'), F), (e: unknown) => !(e as Error).message.includes('null'));
+});

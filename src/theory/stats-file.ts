@@ -46,7 +46,19 @@ export interface DiagramStats {
 }
 
 const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
-const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+/** A value as messages show it: JSON, except the non-finite numbers JSON would print as null. */
+const show = (x: unknown): string => (typeof x === 'number' ? String(x) : JSON.stringify(x));
+
+/**
+ * `x` itself when finite. JSON has no Infinity, but a literal beyond ±1.8e308 (1e400) parses as
+ * ±Infinity, which JSON.stringify would echo back as null: name the field and the real cause.
+ */
+function finiteAt(x: number, path: string, where: string): number {
+  if (Number.isFinite(x)) return x;
+  throw new InputError(
+    `${where}: ${path} is not a finite number (got ${x}${Number.isNaN(x) ? '' : '; a number beyond ±1.8e308, such as 1e400, reads as ±Infinity'})`,
+  );
+}
 
 /** Refuse any field of `obj` not in `allowed`, naming it by its path (`values["(01)(0-1)"].stdev`). */
 function onlyFields(obj: Record<string, unknown>, allowed: readonly string[], path: string, where: string): void {
@@ -74,18 +86,23 @@ export function parseStats(json: unknown, where = 'stats'): DiagramStats {
     const prev = origin.get(canon);
     if (prev !== undefined) throw new InputError(`${where}: values "${prev}" and "${key}" name the same diagram ${canon}`);
     origin.set(canon, key);
-    if (finite(v)) {
-      mean.set(canon, v);
+    const path = `values[${JSON.stringify(key)}]`;
+    if (typeof v === 'number') {
+      mean.set(canon, finiteAt(v, path, where));
       stderr.set(canon, 0);
-    } else if (isRecord(v) && finite(v.mean)) {
-      onlyFields(v, ['mean', 'stderr'], `values[${JSON.stringify(key)}]`, where);
-      if (v.stderr !== undefined && !(finite(v.stderr) && v.stderr >= 0)) {
-        throw new InputError(`${where}: values["${key}"].stderr must be a finite number ≥ 0, got ${JSON.stringify(v.stderr)}`);
+    } else if (isRecord(v)) {
+      onlyFields(v, ['mean', 'stderr'], path, where);
+      if (v.mean === undefined) throw new InputError(`${where}: ${path}.mean is missing (expected { "mean": number, "stderr"?: number })`);
+      if (typeof v.mean !== 'number') throw new InputError(`${where}: ${path}.mean must be a finite number, got ${show(v.mean)}`);
+      mean.set(canon, finiteAt(v.mean, `${path}.mean`, where));
+      if (v.stderr !== undefined && typeof v.stderr !== 'number') {
+        throw new InputError(`${where}: ${path}.stderr must be a finite number ≥ 0, got ${show(v.stderr)}`);
       }
-      mean.set(canon, v.mean);
-      stderr.set(canon, (v.stderr as number | undefined) ?? 0);
+      const se = v.stderr === undefined ? 0 : finiteAt(v.stderr, `${path}.stderr`, where);
+      if (!(se >= 0)) throw new InputError(`${where}: ${path}.stderr must be a finite number ≥ 0, got ${show(se)}`);
+      stderr.set(canon, se);
     } else {
-      throw new InputError(`${where}: values["${key}"] must be a finite number or { "mean": number, "stderr": number }, got ${JSON.stringify(v)}`);
+      throw new InputError(`${where}: ${path} must be a finite number or { "mean": number, "stderr": number }, got ${show(v)}`);
     }
   }
   let covarianceKeys: string[] = [];
@@ -106,10 +123,10 @@ export function parseStats(json: unknown, where = 'stats'): DiagramStats {
     if (new Set(covarianceKeys).size !== n) throw new InputError(`${where}: covariance.keys name a diagram twice`);
     if (c.matrix.length !== n) throw new InputError(`${where}: covariance.matrix has ${c.matrix.length} rows, expected ${n} (one per key)`);
     covariance = c.matrix.map((row, i) => {
-      if (!Array.isArray(row) || row.length !== n || !row.every(finite)) {
+      if (!Array.isArray(row) || row.length !== n || !row.every((x) => typeof x === 'number')) {
         throw new InputError(`${where}: covariance.matrix[${i}] must be ${n} finite numbers`);
       }
-      return row as number[];
+      return row.map((x: number, j) => finiteAt(x, `covariance.matrix[${i}][${j}]`, where));
     });
     for (let i = 0; i < n; i++) {
       if (covariance[i]![i]! < 0) throw new InputError(`${where}: covariance.matrix[${i}][${i}] is negative, a variance must be ≥ 0`);
