@@ -141,7 +141,7 @@ test('predict: bad input is named — order, quantity, eta, stats fields, duplic
     [() => parseStats({ values: { '(01)(0-1)': 'x' } }), /values\["\(01\)\(0-1\)"\] must be a finite number/],
     [() => parseStats({ values: { '(01)(0-1)': { mean: 1, stderr: -1 } } }), /stderr must be a finite number ≥ 0/],
     [() => parseStats({ values: { '(01-02)(0-12)': 1, '(02-01)(0-21)': 2 } }), /name the same diagram/],
-    [() => parseStats({ values: { '(01)(0-2)': 1 } }), /diagram key '\(01\)\(0-2\)'/],
+    [() => parseStats({ values: { '(01)(0-2)': 1 } }), /stats: values key "\(01\)\(0-2\)": parts name 2 nodes/],
     [() => parseStats({ values: { '()(0)': 1 }, covariance: { keys: ['(01)(0-1)'], matrix: [[1]] } }), /has no entry in "values"/],
     [() => parseStats({ values: { '()(0)': 1 }, covariance: { keys: ['()(0)'], matrix: [[1, 2]] } }), /matrix\[0\] must be 1 finite numbers/],
     [() => parseStats({ values: { '()(0)': 1, '(01)(0-1)': 1 }, covariance: { keys: ['()(0)', '(01)(0-1)'], matrix: [[1, 2], [3, 1]] } }), /not symmetric/],

@@ -81,3 +81,12 @@ test('a number out of range (1e400 parses as Infinity) is named as not finite, w
   // the messages never show JSON's rendering of Infinity
   assert.throws(() => parseStats(parse('{ "values": { "(01)(0-1)": { "mean": 1e400 } } }'), F), (e: unknown) => !(e as Error).message.includes('null'));
 });
+
+test('a bad diagram key names the file and the place: a values key or a covariance key', () => {
+  refuses({ values: { '(01)(0-1)': 1, '(01-0)(0-1)': 2 } }, `${F}: values key "(01-0)(0-1)": edge '0' must be two node digits, parent then child`);
+  refuses({ values: { '(01)(0-2)': 1 } }, `${F}: values key "(01)(0-2)": parts name`);
+  refuses({ values: { '(01)(0-1)': 1 }, covariance: { keys: ['(01)(0-1)', '(0!)(0-1)'], matrix: [[1, 0], [0, 1]] } }, `${F}: covariance.keys[1] "(0!)(0-1)": '!' is not a node digit`);
+  refuses({ values: { '(01)(0-1)': 1 }, covariance: { keys: [7], matrix: [[1]] } }, `${F}: covariance.keys[0] must be a diagram key string, got 7`);
+  // and the key error is not repeated: the place is said once
+  assert.throws(() => parseStats({ values: { '(01-0)(0-1)': 2 } }, F), (e: unknown) => !(e as Error).message.includes("diagram key '"));
+});

@@ -82,7 +82,7 @@ export function parseStats(json: unknown, where = 'stats'): DiagramStats {
   const stderr = new Map<string, number>();
   const origin = new Map<string, string>();
   for (const [key, v] of Object.entries(json.values)) {
-    const canon = diagram(key).key;
+    const canon = diagram(key, `${where}: values key ${JSON.stringify(key)}`).key;
     const prev = origin.get(canon);
     if (prev !== undefined) throw new InputError(`${where}: values "${prev}" and "${key}" name the same diagram ${canon}`);
     origin.set(canon, key);
@@ -115,8 +115,8 @@ export function parseStats(json: unknown, where = 'stats'): DiagramStats {
     onlyFields(c, ['keys', 'matrix'], 'covariance', where);
     const n = c.keys.length;
     covarianceKeys = c.keys.map((k, i) => {
-      if (typeof k !== 'string') throw new InputError(`${where}: covariance.keys[${i}] must be a diagram key string`);
-      const canon = diagram(k).key;
+      if (typeof k !== 'string') throw new InputError(`${where}: covariance.keys[${i}] must be a diagram key string, got ${show(k)}`);
+      const canon = diagram(k, `${where}: covariance.keys[${i}] ${JSON.stringify(k)}`).key;
       if (!mean.has(canon)) throw new InputError(`${where}: covariance.keys[${i}] "${k}" has no entry in "values"`);
       return canon;
     });
