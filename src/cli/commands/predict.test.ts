@@ -62,6 +62,9 @@ test('predict: every missing key is listed, exit 2', () => {
     ),
     r.stderr,
   );
+  // ...and says which perturb stats command measures them, with flags, not the library's option names
+  assert.ok(r.stderr.includes('perturb stats --landscape SPEC --order 2 --quantity train'), r.stderr);
+  assert.ok(!r.stderr.includes('estimateStats'), r.stderr);
 });
 
 test('predict: bad schedule, order, key or file exits 2 with a clear message', () => {
