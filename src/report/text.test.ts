@@ -6,9 +6,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sgd } from '../core/index.ts';
 import type { LandscapeSummary } from '../landscapes/index.ts';
+import type { CompareResult } from '../sim/index.ts';
 import type { StatsResult } from '../stats/index.ts';
 import { predict } from '../theory/index.ts';
-import { renderLandscapeSummary, renderPrediction, renderStats } from './index.ts';
+import { renderCompare, renderLandscapeSummary, renderPrediction, renderStats } from './index.ts';
 
 const lines = (text: string) => text.split('\n');
 const rowOf = (text: string, start: RegExp) => lines(text).find((l) => start.test(l)) ?? assert.fail(`no row ${start} in:\n${text}`);
@@ -60,4 +61,15 @@ test('renderLandscapeSummary: an exact |G| zero up to rounding beside the loss i
   // an estimated |G| is left alone
   const est = renderLandscapeSummary({ ...summary, gradNorm: { value: 4.4e-16, stderr: null, exact: false, how: 'estimated' } });
   assert.match(rowOf(est, /\|G\| at θ₀/), /4\.4e-16/);
+});
+
+test('renderCompare says how the simulation was run: trials, seed and init seed', () => {
+  const r: CompareResult = {
+    landscape: 'gauss:h0=0.5', schedule: 'SGD N=4 B=1 E=2 reshuffle (T=8)', order: 1, statsMode: 'exact', seed: 7, initSeed: 3, trials: 20000,
+    rows: [{ eta: 0.05, quantity: 'test', byOrder: [0.6, 0.59], predicted: 0.59, predictedStderr: 0, simulated: 0.5901, simulatedStderr: 0.001, z: 0.1 }],
+  };
+  const head = lines(renderCompare(r))[0]!;
+  assert.match(head, /20000 trials/);
+  assert.match(head, /seed 7/);
+  assert.match(head, /init seed 3/);
 });

@@ -131,7 +131,8 @@ export function renderCompare(r: CompareResult): string {
     formatNumber(x.simulated), formatStderr(x.simulatedStderr), x.z === null ? '—' : x.z.toFixed(2),
   ]);
   return [
-    `${r.landscape}, ${r.schedule}: order-${r.order} series (diagram values ${r.statsMode === 'exact' ? 'exact over atoms' : 'sampled'}) beside simulation`,
+    `${r.landscape}, ${r.schedule}: order-${r.order} series (diagram values ${r.statsMode === 'exact' ? 'exact over atoms' : 'sampled'}) ` +
+      `beside simulation (${r.trials} trials, seed ${r.seed}, init seed ${r.initSeed})`,
     '',
     textTable([head, ...rows], { left: 1, indent: '  ' }).trimEnd(),
     '',
