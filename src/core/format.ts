@@ -21,6 +21,40 @@ export function formatNumber(x: number | null | undefined, digits = VALUE_DIGITS
 export const formatExact = (x: number | null | undefined): string => formatNumber(x, EXACT_DIGITS);
 export const formatStderr = (x: number | null | undefined): string => formatNumber(x, STDERR_DIGITS);
 
+/** How small an exact value may be, relative to its scale, and still be rounding: |x| ≤ ZERO_TOLERANCE · scale. */
+export const ZERO_TOLERANCE = 1e-12;
+
+/** Is `x` zero up to rounding at `scale`? (An exact 0 is; at scale 0 only 0 is.) */
+export const zeroUpToRounding = (x: number, scale: number): boolean => Number.isFinite(x) && Math.abs(x) <= ZERO_TOLERANCE * Math.abs(scale);
+
+export interface ExactFormat {
+  /** formatExact(x), or '0' when x is zero up to rounding at `scale`. */
+  format(x: number, scale: number): string;
+  /** One line stating the tolerance, `values below 1e-12 × <scale> are shown as 0`, if a nonzero value was; else ''. */
+  note(scale: string, indent?: string): string;
+}
+
+/**
+ * Exact values (closed forms, exact modes, series coefficients from them) as one output shows
+ * them: to EXACT_DIGITS, except that a value zero up to rounding at its scale — |G| = 4.4e-16
+ * beside a loss of 0.5 — is shown as 0, since its digits are rounding, not a property of the
+ * landscape. Estimates are not for this: their noise is stated by their standard error.
+ * One per output, so that its `note` states the tolerance once.
+ */
+export function exactFormat(): ExactFormat {
+  let zeroed = false;
+  return {
+    format(x, scale) {
+      if (x !== 0 && zeroUpToRounding(x, scale)) {
+        zeroed = true;
+        return '0';
+      }
+      return formatExact(x);
+    },
+    note: (scale, indent = '') => (zeroed ? `${indent}values below ${ZERO_TOLERANCE} × ${scale} are shown as 0 (zero up to rounding)\n` : ''),
+  };
+}
+
 export interface TableOptions {
   /** Columns aligned left (default: every column); the others are aligned right. */
   left?: number;

@@ -17,4 +17,7 @@ export {
   emptyMoments, addObservation, mergeMoments, standardErrors, covarianceOfMeans, meanEstimate, tQuantile975, tTwoSided,
   type Moments, type MeanEstimate,
 } from './moments.ts';
-export { formatNumber, formatExact, formatStderr, textTable, VALUE_DIGITS, EXACT_DIGITS, STDERR_DIGITS, type TableOptions } from './format.ts';
+export {
+  formatNumber, formatExact, formatStderr, textTable, VALUE_DIGITS, EXACT_DIGITS, STDERR_DIGITS, ZERO_TOLERANCE, zeroUpToRounding, exactFormat,
+  type TableOptions, type ExactFormat,
+} from './format.ts';

@@ -150,17 +150,39 @@ test('docs/theory.md §2 key examples parse to the named diagrams and print back
     ['(01)(01)', 'E[g·g]'],
     ['(01-02)(0-12)', 'H:E[gg]'],
     ['(01-02)(012)', 'E[H_x g_x g_x]'],
-    ['(01-02-13)(0-1-2-3)', 'GHHG'],
+    ['(01-02-13)(0-1-2-3)', 'H[H·G,G]'],
     ['(01-02-03)(0-123)', 'J:E[g⊗g⊗g]'],
     ['(01-12)(0-12)', 'G·E[H_x g_x]'],
-    ['(01-02)(0-1-2)', 'GHG'],
-    ['(01-12)(0-1-2)', 'GHG'],
+    ['(01-02)(0-1-2)', 'H[G,G]'],
+    ['(01-12)(0-1-2)', 'G·H·G'],
   ];
   for (const [key, label] of examples) {
     const D = diagram(key);
     assert.equal(D.key, key, `${key} is already canonical`);
     assert.equal(D.label, label, key);
   }
+});
+
+test('different diagrams get different labels: every non-empty label of orders ≤ 4 names one diagram', () => {
+  const seen = new Map<string, string>();
+  for (let d = 0; d <= 4; d++) {
+    for (const D of diagrams(d, 'train')) {
+      if (!D.label) continue;
+      assert.equal(seen.get(D.label) ?? D.key, D.key, `label ${D.label} names both ${seen.get(D.label)} and ${D.key}`);
+      seen.set(D.label, D.key);
+    }
+  }
+  // Chains of singletons rooted at an end read left to right; rooted inside, the root's H takes the two arms.
+  const want: Array<[string, string]> = [
+    ['(01-12)(0-1-2)', 'G·H·G'],
+    ['(01-02)(0-1-2)', 'H[G,G]'],
+    ['(01-12-23)(0-1-2-3)', 'G·H·H·G'],
+    ['(01-02-13)(0-1-2-3)', 'H[H·G,G]'],
+    ['(01-12-23-34)(0-1-2-3-4)', 'G·H·H·H·G'],
+    ['(01-02-13-34)(0-1-2-3-4)', 'H[H·H·G,G]'],
+    ['(01-02-13-24)(0-1-2-3-4)', 'H[H·G,H·G]'],
+  ];
+  for (const [key, label] of want) assert.equal(diagram(key).label, label, key);
 });
 
 test('keys in any labeling canonicalize to one key', () => {

@@ -62,9 +62,12 @@ export function diagramOf(s: Structure, where = 'diagram'): Diagram {
   return d;
 }
 
-/** The diagram named by a key in any labeling; throws InputError for a malformed key. */
-export function diagram(key: string): Diagram {
-  return diagramOf(parseKey(key), `diagram key '${key}'`);
+/**
+ * The diagram named by a key in any labeling; throws InputError for a malformed key, named by
+ * `where` (default "diagram key 'K'"; a stats file says which file and which field).
+ */
+export function diagram(key: string, where = `diagram key '${key}'`): Diagram {
+  return diagramOf(parseKey(key, where), where);
 }
 
 /** The canonical form of a key given in any labeling. */

@@ -26,9 +26,11 @@ export function formatKey(s: Structure): string {
   return `(${e})(${p})`;
 }
 
-/** Parse a key in any labeling; throws InputError naming the key and what is wrong. */
-export function parseKey(key: string): Structure {
-  const where = `diagram key '${key}'`;
+/**
+ * Parse a key in any labeling; throws InputError naming the key and what is wrong. `where` is
+ * how messages name the key (default "diagram key 'K'"), for callers that know its place.
+ */
+export function parseKey(key: string, where = `diagram key '${key}'`): Structure {
   const m = /^\(([^()]*)\)\(([^()]*)\)$/.exec(key);
   if (!m) throw new InputError(`${where}: expected the form (edges)(parts), e.g. (01-02)(0-12)`);
   const node = (ch: string): number => {

@@ -4,8 +4,9 @@
  *
  * Moment notation: a singleton part with a node of k edges is the population tensor ∇ᵏl (G, H, J);
  * a part of several nodes is E[…] over one sample of the per-sample tensors (g, H_x, J_x).
- * Only shapes with an unambiguous short name get one: chains of singletons (`G·G`, `GHG`,
- * `GHHG`), a root tensor on leaf parts (`H:E[gg]`, `J:E[g⊗g⊗g]`, `J:E[gg]⊗G`), one part holding
+ * Only shapes with an unambiguous short name get one, and no two diagrams share a label: chains
+ * of singletons rooted at an end (`G·G`, `G·H·G`, `G·H·H·G`) or inside (`H[G,G]`, `H[H·G,G]`: the
+ * root's H on its two arms), a root tensor on leaf parts (`H:E[gg]`, `J:E[g⊗g⊗g]`, `J:E[gg]⊗G`), one part holding
  * every node (`E[g·g]`, `E[H_x g_x g_x]`), and G on a one-part subtree (`G·E[H_x g_x]`).
  * Every other diagram gets the empty label; its key names it.
  */
@@ -28,7 +29,15 @@ export function labelOf(s: Structure): string {
   const isPath = degree.every((k) => k <= 2);
   const isLeaf = (v: number) => children[v]!.length === 0;
 
-  if (allSingletons && isPath) return n === 2 ? 'G·G' : `G${'H'.repeat(n - 2)}G`;
+  if (allSingletons && isPath) {
+    // An arm hanging below a node: H·…·H·G, one H per inner node, G at its leaf.
+    const arm = (v: number): string => (isLeaf(v) ? 'G' : `H·${arm(children[v]![0]!)}`);
+    if (degree[0] === 1) return `G·${arm(children[0]![0]!)}`; // rooted at an end: G·H·…·G
+    // Rooted inside: the root's H on its two arms, the longer first (the same value as the chain,
+    // a different diagram, with its own |Aut| and multiplier).
+    const arms = children[0]!.map(arm).sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+    return `H[${arms.join(',')}]`;
+  }
 
   if (rootAlone && degree[0]! >= 2 && children[0]!.every(isLeaf)) {
     const leafParts = parts.filter((p) => p[0] !== 0).sort((a, b) => b.length - a.length);
@@ -55,7 +64,7 @@ export function labelOf(s: Structure): string {
 
 /**
  * Paper §2: "a diagram is irreducible when each of its degree-2 nodes is in a part of size one".
- * Read literally that would call GHG irreducible, yet Theorem 1 resums exactly those nodes into
+ * Read literally that would call G·H·G irreducible, yet Theorem 1 resums exactly those nodes into
  * the propagator K = I − ηH (B.4: each class of diagrams with one geometric realization has a
  * unique member with fewest edges). The consistent reading, used here: a diagram is irreducible
  * when no non-root node of degree 2 (one child) sits alone in its part — such a node is an H

@@ -3,7 +3,7 @@
  * functions from a library result to text, with core's number formats and table, so that a
  * value looks the same wherever it is shown.
  */
-import { describeSchedule, formatExact, formatNumber, formatStderr, textTable, type Schedule } from '../core/index.ts';
+import { describeSchedule, exactFormat, formatExact, formatNumber, formatStderr, textTable, type Schedule } from '../core/index.ts';
 import { rationals, type Diagram } from '../diagrams/index.ts';
 import type { LandscapeSummary, LandscapeTemplate, ParamSpec } from '../landscapes/index.ts';
 import type { CompareResult, SimulationResult, SummaryRow } from '../sim/index.ts';
@@ -46,34 +46,52 @@ export function predictionJson(p: Prediction, schedule: Schedule) {
   };
 }
 
-/** The coefficients c_d, the series at each η, and with `explain` every diagram term. */
+/**
+ * The coefficients c_d, the series at each η, and with `explain` every diagram term. Exact
+ * entries (standard error 0) that are zero up to rounding show as 0: a diagram value at the scale
+ * V of the largest |value|, a sum Σ m·v at the scale Σ|m|·V of its terms.
+ */
 export function renderPrediction(p: Prediction, schedule: Schedule, o: { explain?: boolean } = {}): string {
+  const V = Math.max(0, ...p.terms.map((t) => Math.abs(t.value)));
+  const z = exactFormat();
+  const exact = (x: number, stderr: number, scale: number) => (stderr === 0 ? z.format(x, scale) : formatExact(x));
+  const coefficientScale = (d: number) => p.terms.reduce((s, t) => s + (t.order === d ? Math.abs(t.multiplierValue) * V : 0), 0);
+  const seriesScale = (eta: number) => p.terms.reduce((s, t) => s + Math.abs(t.multiplierValue * eta ** t.order) * V, 0);
   const out: string[] = [];
   out.push(`${p.quantity} loss${p.quantity === 'gap' ? ' (test − train)' : ''} after ${describeSchedule(schedule)}, to order η^${p.order} (${p.terms.length} diagram terms)\n`);
-  out.push(textTable([['d', 'c_d', '± stderr'], ...p.coefficients.map((c, d) => [String(d), formatExact(c), formatStderr(p.stderr[d]!)])], { indent: '  ' }));
+  out.push(textTable([['d', 'c_d', '± stderr'], ...p.coefficients.map((c, d) => [String(d), exact(c, p.stderr[d]!, coefficientScale(d)), formatStderr(p.stderr[d]!)])], { indent: '  ' }));
   if (p.values.length > 0) {
     out.push('series at η\n');
-    out.push(textTable([['η', 'value', '± stderr'], ...p.values.map((v) => [formatNumber(v.eta), formatExact(v.value), formatStderr(v.stderr)])], { indent: '  ' }));
+    out.push(textTable([['η', 'value', '± stderr'], ...p.values.map((v) => [formatNumber(v.eta), exact(v.value, v.stderr, seriesScale(v.eta)), formatStderr(v.stderr)])], { indent: '  ' }));
   }
   if (o.explain) {
     out.push('terms: c_d = Σ multiplier · value\n');
     out.push(textTable([
       ['d', 'key', 'label', 'multiplier', 'value', '± stderr', 'contribution'],
-      ...p.terms.map((t) => [String(t.order), t.key, t.label || '—', rationals.toString(t.multiplier), formatExact(t.value), formatStderr(t.stderr), formatExact(t.contribution)]),
+      ...p.terms.map((t) => [
+        String(t.order), t.key, t.label || '—', rationals.toString(t.multiplier), exact(t.value, t.stderr, V), formatStderr(t.stderr),
+        exact(t.contribution, t.stderr, Math.abs(t.multiplierValue) * V),
+      ]),
     ], { indent: '  ' }));
   }
+  out.push(z.note(`their scale (${formatNumber(V)}, the largest |diagram value|, times Σ|multiplier·η^d| for a sum)`, '  '));
   return out.join('');
 }
 
 // ---------------------------------------------------------------------------------------------
 // Statistics
 
-/** The diagram values of a stats file, exact or with their standard errors. */
+/**
+ * The diagram values of a stats file, exact or with their standard errors. An exact value zero
+ * up to rounding at the scale of the largest |value| shows as 0 (G·G where G = 0 over the atoms).
+ */
 export function renderStats(r: StatsResult): string {
   const exact = r.mode === 'exact';
-  const rows = Object.entries(r.values).map(([k, v]) => [k, exact || v.stderr === 0 ? formatExact(v.mean) : formatNumber(v.mean), v.stderr === 0 ? 'exact' : `± ${formatStderr(v.stderr)}`]);
+  const V = Math.max(0, ...Object.values(r.values).map((v) => Math.abs(v.mean)));
+  const z = exactFormat();
+  const rows = Object.entries(r.values).map(([k, v]) => [k, exact || v.stderr === 0 ? z.format(v.mean, V) : formatNumber(v.mean), v.stderr === 0 ? 'exact' : `± ${formatStderr(v.stderr)}`]);
   const head = `${r.landscape} at θ₀ (init seed ${r.initSeed}): ${rows.length} diagram values for the ${r.quantity} series to order ${r.order}, ${exact ? 'exact over atoms' : `${r.samples} samples, seed ${r.seed}`}`;
-  return head + '\n' + textTable([['key', 'value', 'stderr'], ...rows], { left: 1 });
+  return head + '\n' + textTable([['key', 'value', 'stderr'], ...rows], { left: 1 }) + z.note(`${formatNumber(V)} (the largest |value|)`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -113,7 +131,8 @@ export function renderCompare(r: CompareResult): string {
     formatNumber(x.simulated), formatStderr(x.simulatedStderr), x.z === null ? '—' : x.z.toFixed(2),
   ]);
   return [
-    `${r.landscape}, ${r.schedule}: order-${r.order} series (diagram values ${r.statsMode === 'exact' ? 'exact over atoms' : 'sampled'}) beside simulation`,
+    `${r.landscape}, ${r.schedule}: order-${r.order} series (diagram values ${r.statsMode === 'exact' ? 'exact over atoms' : 'sampled'}) ` +
+      `beside simulation (${r.trials} trials, seed ${r.seed}, init seed ${r.initSeed})`,
     '',
     textTable([head, ...rows], { left: 1, indent: '  ' }).trimEnd(),
     '',
@@ -142,21 +161,29 @@ export function renderLandscapeList(list: readonly LandscapeTemplate[]): string 
   ], { indent: '  ' });
 }
 
-function quantityText(q: LandscapeSummary['loss']): string {
-  const v = q.stderr && q.stderr > 0 ? `${formatExact(q.value)} ± ${formatStderr(q.stderr)}` : formatExact(q.value);
+function quantityText(q: LandscapeSummary['loss'], exactText: (x: number) => string): string {
+  const v = q.stderr && q.stderr > 0 ? `${formatExact(q.value)} ± ${formatStderr(q.stderr)}` : q.exact ? exactText(q.value) : formatExact(q.value);
   return `${v}   (${q.how})`;
 }
 
-/** What `perturb landscape` prints: P, data, loss and |G| at θ₀, coordinates, and what is exact. */
+/**
+ * What `perturb landscape` prints: P, data, loss and |G| at θ₀, coordinates, and what is exact.
+ * An exact loss or |G| zero up to rounding beside the larger of the two shows as 0.
+ */
 export function renderLandscapeSummary(s: LandscapeSummary): string {
+  const scale = Math.max(0, ...[s.loss, s.gradNorm].filter((q) => q.exact).map((q) => Math.abs(q.value)));
+  const z = exactFormat();
+  const exactText = (x: number) => z.format(x, scale);
   const rows: string[][] = [
     ['spec', s.spec],
     ['P', String(s.P)],
     ['data', s.dataSource],
     ['init seed', String(s.initSeed)],
-    ['loss at θ₀', quantityText(s.loss)],
-    ['|G| at θ₀', quantityText(s.gradNorm)],
+    ['loss at θ₀', quantityText(s.loss, exactText)],
+    ['|G| at θ₀', quantityText(s.gradNorm, exactText)],
   ];
   if (Object.keys(s.coordinates).length > 0) rows.push(['coordinates', Object.entries(s.coordinates).map(([k, i]) => `${k} = θ[${i}]`).join(', ')]);
-  return `${s.name}${s.description ? ` — ${s.description}` : ''}\n` + textTable(rows, { indent: '  ' }) + 'exact:\n' + s.exact.map((e) => `  - ${e}\n`).join('');
+  return `${s.name}${s.description ? ` — ${s.description}` : ''}\n` + textTable(rows, { indent: '  ' }) +
+    z.note(`${formatNumber(scale)} (the larger exact one of the loss and |G|)`, '  ') +
+    'exact:\n' + s.exact.map((e) => `  - ${e}\n`).join('');
 }

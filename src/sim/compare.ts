@@ -55,6 +55,9 @@ export interface CompareResult {
   schedule: string;
   order: number;
   statsMode: 'exact' | 'sampled';
+  seed: number; // of the trials (and of the draws when the statistics are sampled)
+  initSeed: number;
+  trials: number;
   rows: CompareRow[];
 }
 
@@ -116,5 +119,5 @@ export async function compare(o: CompareOptions): Promise<CompareResult> {
       });
     });
   }
-  return { landscape: land.spec, schedule: describeSchedule(sched), order, statsMode: exact ? 'exact' : 'sampled', rows };
+  return { landscape: land.spec, schedule: describeSchedule(sched), order, statsMode: exact ? 'exact' : 'sampled', seed: sim.settings.seed, initSeed, trials: sim.settings.trials, rows };
 }

@@ -43,6 +43,29 @@ export interface Prediction {
   readonly values: Array<{ eta: number; value: number; stderr: number }>;
 }
 
+/**
+ * A stats file without some diagram a prediction needs. Besides the message it carries what is
+ * missing and the `estimateStats` order and quantity that measure it, so that a caller (the CLI)
+ * can say how to measure them in its own terms.
+ */
+export class MissingStatsError extends InputError {
+  override name = 'MissingStatsError';
+  /** The first line of the message: the list of missing keys (with labels), without the hint. */
+  readonly listing: string;
+
+  constructor(
+    /** Canonical keys of the missing diagrams, by order then key. */
+    readonly missing: readonly string[],
+    listing: string,
+    /** `estimateStats({ order, quantity })` that measures all of them. */
+    readonly statsOrder: number,
+    readonly statsQuantity: 'test' | 'train',
+  ) {
+    super(`${listing}\nmeasure them with estimateStats({ order: ${statsOrder}, quantity: '${statsQuantity}', … })`);
+    this.listing = listing;
+  }
+}
+
 /** w^T Σ w for weights over terms, with Σ from stderr² and the covariance block. */
 function variance(stats: DiagramStats, keys: readonly string[], w: readonly number[]): number {
   const block = new Map(stats.covarianceKeys.map((k, i) => [k, i]));
@@ -71,7 +94,12 @@ export function predict(opts: PredictOptions): Prediction {
   const missing = series.filter((t) => !stats.mean.has(t.diagram.key));
   if (missing.length > 0) {
     const list = missing.map((t) => (t.diagram.label ? `${t.diagram.key} [${t.diagram.label}]` : t.diagram.key)).join(', ');
-    throw new InputError(`stats: missing values for ${missing.length} diagram${missing.length > 1 ? 's' : ''} needed for the ${quantity} loss at order ${order}: ${list}`);
+    throw new MissingStatsError(
+      missing.map((t) => t.diagram.key),
+      `stats: missing values for ${missing.length} diagram${missing.length > 1 ? 's' : ''} needed for the ${quantity} loss at order ${order}: ${list}`,
+      order,
+      quantity === 'test' ? 'test' : 'train', // train and gap need the train-loss diagrams (neededDiagrams)
+    );
   }
 
   const terms: PredictionTerm[] = series.map(({ diagram: d, multiplier }) => {

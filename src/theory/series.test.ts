@@ -129,6 +129,22 @@ test('predict: a missing key stops with the list of all missing keys (zero-multi
   );
 });
 
+test('predict: the missing-keys error says how to measure them, in the library’s own terms, and carries them as data', () => {
+  const missing = (quantity: Quantity) => {
+    try {
+      predict({ stats: { values: { '()(0)': 1 } }, schedule: s1, order: 2, quantity });
+    } catch (e) {
+      return e as InputError & { missing?: readonly string[]; statsOrder?: number; statsQuantity?: string };
+    }
+    assert.fail('predict accepted a stats file without the order-1 and order-2 values');
+  };
+  const t = missing('test');
+  assert.ok(t.message.includes("\nmeasure them with estimateStats({ order: 2, quantity: 'test', … })"), t.message);
+  assert.deepEqual([t.missing?.length, t.statsOrder, t.statsQuantity], [4, 2, 'test']);
+  // the train loss and the gap need the train-loss diagrams, which stats measure with quantity 'train'
+  for (const q of ['train', 'gap'] as const) assert.ok(missing(q).message.includes("estimateStats({ order: 2, quantity: 'train', … })"), q);
+});
+
 test('predict: bad input is named — order, quantity, eta, stats fields, duplicate keys', () => {
   const stats = { values: { '()(0)': 1 } };
   const cases: Array<[() => unknown, RegExp]> = [
@@ -142,7 +158,7 @@ test('predict: bad input is named — order, quantity, eta, stats fields, duplic
     [() => parseStats({ values: { '(01)(0-1)': 'x' } }), /values\["\(01\)\(0-1\)"\] must be a finite number/],
     [() => parseStats({ values: { '(01)(0-1)': { mean: 1, stderr: -1 } } }), /stderr must be a finite number ≥ 0/],
     [() => parseStats({ values: { '(01-02)(0-12)': 1, '(02-01)(0-21)': 2 } }), /name the same diagram/],
-    [() => parseStats({ values: { '(01)(0-2)': 1 } }), /diagram key '\(01\)\(0-2\)'/],
+    [() => parseStats({ values: { '(01)(0-2)': 1 } }), /stats: values key "\(01\)\(0-2\)": parts name 2 nodes/],
     [() => parseStats({ values: { '()(0)': 1 }, covariance: { keys: ['(01)(0-1)'], matrix: [[1]] } }), /has no entry in "values"/],
     [() => parseStats({ values: { '()(0)': 1 }, covariance: { keys: ['()(0)'], matrix: [[1, 2]] } }), /matrix\[0\] must be 1 finite numbers/],
     [() => parseStats({ values: { '()(0)': 1, '(01)(0-1)': 1 }, covariance: { keys: ['()(0)', '(01)(0-1)'], matrix: [[1, 2], [3, 1]] } }), /not symmetric/],

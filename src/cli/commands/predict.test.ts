@@ -62,6 +62,9 @@ test('predict: every missing key is listed, exit 2', () => {
     ),
     r.stderr,
   );
+  // ...and says which perturb stats command measures them, with flags, not the library's option names
+  assert.ok(r.stderr.includes('perturb stats --landscape SPEC --order 2 --quantity train'), r.stderr);
+  assert.ok(!r.stderr.includes('estimateStats'), r.stderr);
 });
 
 test('predict: bad schedule, order, key or file exits 2 with a clear message', () => {
@@ -75,7 +78,7 @@ test('predict: bad schedule, order, key or file exits 2 with a clear message', (
     [['--schedule', 'sgd', '--N', '10', '--T', '5', ...base], /schedule: --T 5 is not a whole number of SGD epochs of N\/B = 10 steps/],
     [['--schedule', 'gd', '--N', '10', '--T', '5', '--B', '2', ...base], /schedule: --B applies to the sgd schedule only/],
     [['--schedule', 'sgd', '--N', '10', '--stats', good, '--order', '7', '--quantity', 'test'], /order must be an integer from 0 to 6, got 7/],
-    [['--schedule', 'sgd', '--N', '10', '--stats', file('bad-key.json', { values: { '(01)(0-1)': 1, '(01-0)(0-1)': 2 } }), '--order', '1', '--quantity', 'test'], /diagram key '\(01-0\)\(0-1\)': edge '0' must be two node digits/],
+    [['--schedule', 'sgd', '--N', '10', '--stats', file('bad-key.json', { values: { '(01)(0-1)': 1, '(01-0)(0-1)': 2 } }), '--order', '1', '--quantity', 'test'], /stats file '.*bad-key\.json': values key "\(01-0\)\(0-1\)": edge '0' must be two node digits/],
     [['--schedule', 'sgd', '--N', '10', '--stats', join(dir, 'nope.json'), '--order', '1', '--quantity', 'test'], /stats file '.*nope.json' cannot be read: no such file/],
     [['--schedule', 'sgd', '--N', '10', '--stats', file('bad.json', '{ "values": '), '--order', '1', '--quantity', 'test'], /is not valid JSON/],
     [['--schedule', 'sgd', '--N', '10', '--eta', '0.1,x', ...base], /option '--eta <list>' argument '0.1,x' is invalid/],

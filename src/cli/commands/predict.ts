@@ -3,9 +3,9 @@
  * (docs/theory.md §3) from a stats file of diagram values; see src/theory/stats-file.ts.
  */
 import type { Command } from 'commander';
-import { MAX_ORDER, schedule, type Quantity, type ScheduleKind, type ScheduleSizes } from '../../core/index.ts';
+import { InputError, MAX_ORDER, schedule, type Quantity, type ScheduleKind, type ScheduleSizes } from '../../core/index.ts';
 import { predictionJson, readStats, renderPrediction } from '../../report/index.ts';
-import { predict } from '../../theory/index.ts';
+import { MissingStatsError, predict, type PredictOptions, type Prediction } from '../../theory/index.ts';
 import { listOf, nonNegativeInt, oneOf, positiveNumber, scheduleFlags } from '../options.ts';
 import { print } from '../output.ts';
 
@@ -32,7 +32,20 @@ export function registerPredict(program: Command): void {
     .option('--json', 'print { coefficients, stderr, terms, values } as JSON')
     .action(async (o: PredictCliOptions) => {
       const s = schedule({ kind: o.schedule, N: o.N, B: o.B, E: o.E, T: o.T, shuffle: o.shuffle });
-      const p = predict({ stats: readStats(o.stats), schedule: s, order: o.order, quantity: o.quantity, eta: o.eta ?? [] });
+      const p = predictOrSayHow({ stats: readStats(o.stats), schedule: s, order: o.order, quantity: o.quantity, eta: o.eta ?? [] });
       print(o.json ? JSON.stringify(predictionJson(p, s)) + '\n' : renderPrediction(p, s, { explain: o.explain }));
     });
+}
+
+/** `predict`, with a missing-keys error that names the `perturb stats` command measuring them. */
+function predictOrSayHow(opts: PredictOptions): Prediction {
+  try {
+    return predict(opts);
+  } catch (err) {
+    if (!(err instanceof MissingStatsError)) throw err;
+    throw new InputError(
+      `${err.listing}\nmeasure them with: perturb stats --landscape SPEC --order ${err.statsOrder} --quantity ${err.statsQuantity} --exact --out FILE ` +
+        '(or --samples S instead of --exact), then pass FILE to --stats',
+    );
+  }
 }
