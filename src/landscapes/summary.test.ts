@@ -4,6 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { syntheticImages } from '../testing/index.ts';
+import { imageLandscape } from './images.ts';
 import { resolveLandscape } from './resolve.ts';
 import { summarizeLandscape } from './summary.ts';
 
@@ -37,5 +39,35 @@ describe('sampled summary: |G| with a standard error', () => {
     const tiny = summarizeLandscape(land, { samples: 3 }).gradNorm;
     assert.equal(tiny.stderr, null);
     assert.match(tiny.how, /no standard error from fewer than 4 samples/);
+  });
+});
+
+describe('progress of a summary', () => {
+  // The convnet on 2,000 synthetic 28×28 images: an exact pass is 2,000 forward and backward
+  // passes (about a second), like fmnist-convnet's 70,000 in miniature.
+  const land = imageLandscape('convnet', syntheticImages('synthetic', 2000, [1, 28, 28], 5), { spec: 'synthetic-convnet' });
+
+  /** The calls' counts: from 0 (before any work) to the total, never decreasing, in steps of at most 1% of it. */
+  function assertSteady(calls: Array<[number, number]>, total: number): void {
+    assert.deepEqual(calls[0], [0, total], 'the first call comes before any work');
+    assert.deepEqual(calls.at(-1), [total, total]);
+    for (let i = 1; i < calls.length; i++) {
+      assert.equal(calls[i]![1], total);
+      assert.ok(calls[i]![0] >= calls[i - 1]![0], `count fell from ${calls[i - 1]![0]} to ${calls[i]![0]}`);
+      assert.ok(calls[i]![0] - calls[i - 1]![0] <= Math.ceil(total / 100), `a step of ${calls[i]![0] - calls[i - 1]![0]} of ${total}`);
+    }
+  }
+
+  it('an exact pass over the atoms reports from 0 to the number of atoms, at least every 1% of them', () => {
+    const calls: Array<[number, number]> = [];
+    const s = summarizeLandscape(land, { onProgress: (d, t) => calls.push([d, t]) });
+    assert.equal(s.gradNorm.exact, true);
+    assertSteady(calls, 2000);
+  });
+
+  it('a sampled summary reports from 0 to the number of samples, at least every 1% of them', () => {
+    const calls: Array<[number, number]> = [];
+    summarizeLandscape(land, { samples: 700, onProgress: (d, t) => calls.push([d, t]) });
+    assertSteady(calls, 700);
   });
 });
