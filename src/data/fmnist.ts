@@ -111,7 +111,7 @@ async function packageSource(dir: string): Promise<string> {
   return `fashion-mnist@${version}`;
 }
 
-/** Convert the package's 10 JSON class files (label = file number) into bytes; `onProgress` gets (0, 10) before the first file and (c, 10) after file c − 1. */
+/** Convert the package's 10 JSON class files (label = file number) into bytes; `onProgress` gets (0, 10) before the first file and (c + 1, 10) after file c. */
 export async function convertFashionMnistPackage(
   dir: string,
   onProgress?: (done: number, total: number) => void,
