@@ -11,7 +11,7 @@ import { InputError } from '../core/index.ts';
 import { CACHE_HEADER_BYTES, readImageCache } from './cache.ts';
 import { classCounts, imageRange, sample, type ImageDataset } from './dataset.ts';
 import {
-  FASHION_MNIST_CLASSES, fashionMnistCacheFile, loadFashionMnist, parseFashionMnistClassFile, type CacheEvent,
+  FASHION_MNIST_CLASSES, convertFashionMnistPackage, fashionMnistCacheFile, loadFashionMnist, parseFashionMnistClassFile, type CacheEvent,
 } from './fmnist.ts';
 
 const run = promisify(execFile);
@@ -168,7 +168,7 @@ describe('loadFashionMnist cache repair', () => {
     assert.equal(events.length, 1);
     assert.equal(events[0]!.hit, false);
     assert.match(events[0]!.reason!, /truncated/);
-    assert.deepEqual(progress, Array.from({ length: 10 }, (_, k) => [k + 1, 10]));
+    assert.deepEqual(progress, Array.from({ length: 11 }, (_, k) => [k, 10])); // from 0, before the first class file
     assert.equal((await stat(file)).size, full, 'rewritten whole');
     assert.ok((await readImageCache(file)).ok, 'the rebuilt file reads back');
   });
@@ -201,6 +201,21 @@ describe('loadFashionMnist cache repair', () => {
       (e: unknown) => e instanceof InputError && /cannot write the Fashion-MNIST cache .*a-file.*PERTURB_CACHE/.test(e.message),
     );
     assert.equal(progress, 0);
+  });
+
+  it('a conversion reports progress from 0 (before the first class file is read) to 10 (synthetic package)', async () => {
+    // Ten class files of one image each: every file is read (and reported) before the count is
+    // checked, which then refuses the package for not holding 70,000 images.
+    const pkg = join(dir, 'tiny-package');
+    await mkdir(join(pkg, 'src', 'clothes'), { recursive: true });
+    await writeFile(join(pkg, 'package.json'), '{ "version": "0.0.1" }');
+    for (let c = 0; c < 10; c++) await writeFile(join(pkg, 'src', 'clothes', `${c}.json`), `{"data":[${JSON.stringify(new Array(784).fill(c))}]}`);
+    const progress: Array<[number, number]> = [];
+    await assert.rejects(
+      convertFashionMnistPackage(pkg, (d, t) => progress.push([d, t])),
+      (e: unknown) => e instanceof InputError && /holds 10 images .*expected 70000/.test(e.message),
+    );
+    assert.deepEqual(progress, Array.from({ length: 11 }, (_, k) => [k, 10]));
   });
 
   it('says so when the package is not where it was said to be', async () => {

@@ -111,13 +111,14 @@ async function packageSource(dir: string): Promise<string> {
   return `fashion-mnist@${version}`;
 }
 
-/** Convert the package's 10 JSON class files (label = file number) into bytes. */
+/** Convert the package's 10 JSON class files (label = file number) into bytes; `onProgress` gets (0, 10) before the first file and (c + 1, 10) after file c. */
 export async function convertFashionMnistPackage(
   dir: string,
   onProgress?: (done: number, total: number) => void,
 ): Promise<RawImages> {
   const source = await packageSource(dir);
   const parts: ParsedClassFile[] = [];
+  onProgress?.(0, CLASSES); // a bar can show from the start: one class file takes a while
   for (let c = 0; c < CLASSES; c++) {
     const file = join(dir, 'src', 'clothes', `${c}.json`);
     let text: string;

@@ -5,6 +5,28 @@ import { atomsFromLiteral, atomsMeanLoss, drawAtoms, isAtoms } from './atoms.ts'
 import { checkDefinition, describeValue, EXPECTED, fieldError, isArrayLike } from './fields.ts';
 import type { Atoms, Landscape, LandscapeDefinition, ParamSpec } from './types.ts';
 
+/** Thrown (and turned into an InputError by `program()`) when a loss reads a field its definition does not declare. */
+class UndeclaredField extends Error {}
+
+/**
+ * The data record a loss is traced with, refusing to read a field that `data` does not declare:
+ * otherwise `data.y` is undefined and the loss fails somewhere inside an op, far from the cause.
+ * (`'y' in data` and symbol keys are left alone.)
+ */
+function declaredOnly<T extends object>(d: T, where: string): T {
+  return new Proxy(d, {
+    get(target, key, receiver) {
+      if (typeof key === 'string' && !(key in target)) {
+        const declared = Object.keys(target);
+        throw new UndeclaredField(
+          `${where}: field 'loss' reads data.${key}, which 'data' does not declare (declared: ${declared.length ? declared.join(', ') : 'none'}): add ${key} with its shape to 'data', or read one of those`,
+        );
+      }
+      return Reflect.get(target, key, receiver);
+    },
+  });
+}
+
 /** The parameter values with defaults filled in, in the family's order (frozen). */
 export function paramValues(specs: readonly ParamSpec[], values: Record<string, number>): Record<string, number> {
   const out: Record<string, number> = {};
@@ -52,13 +74,18 @@ export function landscapeFromDefinition(
     program() {
       if (!program) {
         try {
-          program = compile(def.loss, { P, data });
+          program = compile((theta, d) => def.loss(theta, declaredOnly(d, where)), { P, data });
         } catch (err) {
-          if (!(err instanceof InputError)) throw err;
+          if (err instanceof UndeclaredField) throw new InputError(err.message);
+          // (An InputError of another copy of perturb has another class but the same name.)
+          if (!(err instanceof InputError || (err instanceof Error && err.name === 'InputError'))) {
+            // The trace runs the user's loss, so anything else it throws is the loss's own error.
+            throw new InputError(`${where}: field 'loss' threw while being traced (compiled): ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
+          }
           const twoCopies = /must be called inside a function passed to compile/.test(err.message)
             ? ' (the loss uses engine ops from another copy of perturb: import them from the same perturb that loads the landscape)'
             : '';
-          throw new InputError(`${where}: field 'loss' does not compile: ${err.message}${twoCopies}`);
+          throw new InputError(`${where}: field 'loss' does not compile: ${(err as Error).message}${twoCopies}`);
         }
       }
       return program;

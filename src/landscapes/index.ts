@@ -24,4 +24,5 @@ export { ARCHIMEDES_NODES } from './archimedes.ts';
 export { MEAN_ESTIMATION_NODES } from './mean-estimation.ts';
 export { imageLandscape, imageModel, logisticModel, datasetAtoms, INIT_STREAM, type ImageModel } from './images.ts';
 export { convnetModel, type ConvnetModel, type ParamBlock } from './convnet.ts';
+export { initDependsOnSeed } from './init-seed.ts';
 export { summarizeLandscape, populationGradient, type LandscapeSummary, type SummaryOptions } from './summary.ts';

@@ -1,6 +1,7 @@
 /**
  * @file Estimates of every diagram value (uvalue, docs/theory.md §2; estimators §6) that a prediction of a given order
- * needs, at θ₀ of a landscape: exactly over weighted atoms, or unbiasedly from samples.
+ * needs, at θ₀ of a landscape: exactly over weighted atoms (by enumerating atom assignments
+ * here, or by the factorized sum of factorized.ts), or unbiasedly from samples.
  *
  * Sampled mode (paper appendix C.6, "one sample per part"): each draw takes a pool of fresh
  * independent samples x₀, x₁, …; diagram part p uses x_p. Because different parts use
@@ -14,25 +15,72 @@
 import type { Diagram } from '../diagrams/index.ts';
 import { addObservation, emptyMoments, InputError, opt, type Moments, type Rng } from '../core/index.ts';
 import { Contractor, type PartSample } from './uvalue.ts';
+import { FACTORIZED_LIMIT, factorizedCost, factorizedMaxP, factorizedValues, TENSOR_LIMIT } from './factorized.ts';
 import type { Landscape } from '../landscapes/index.ts';
 
 
 /** What the estimators need of a landscape (src/landscapes). */
 export type StatsSource = Pick<Landscape, 'P' | 'program' | 'sample' | 'atoms' | 'populationLoss'>;
 
-/** Max evaluations exact mode will attempt before asking for sampled mode. */
+/** Max atom assignments the enumeration will evaluate before asking for sampled mode. */
 export const EXACT_LIMIT = 5_000_000;
 
+/** How exact mode sums: `factorized` (factorized.ts), `enumerate` (every assignment of atoms to parts), or `auto`. */
+export type ExactMethod = 'auto' | 'factorized' | 'enumerate';
+
 /**
- * Exact uvalues: for each diagram, the sum over every assignment of atoms to its parts of the
- * product of the atoms' weights times the contraction (memoized across assignments).
+ * Which sum exact mode takes for `ds`: the factorized sum over full derivative tensors when it
+ * fits its limits (few weights P; its cost is Σ_D P^d·Σ_p c_p multiply-adds, factorized.ts),
+ * else the enumeration over atom assignments (Σ_D atoms^parts contractions, at most
+ * EXACT_LIMIT). Refuses, naming both costs and the largest P that would fit, when neither does.
  */
-export function exactValues(src: StatsSource, theta: Float64Array, ds: readonly Diagram[], onProgress?: (done: number, total: number) => void): number[] {
+export function exactMethod(src: Pick<StatsSource, 'P' | 'atoms'>, ds: readonly Diagram[]): 'factorized' | 'enumerate' {
+  if (!src.atoms) throw new InputError(`stats: this landscape has no exact mode (no weighted atoms); use sampled mode (${opt('samples')})`);
+  const A = src.atoms().count;
+  const f = factorizedCost(src.P, A, ds);
+  if (f.fits) return 'factorized';
+  const total = enumerationCount(A, ds);
+  if (total <= EXACT_LIMIT) return 'enumerate';
+  const worst = ds.reduce((a, d) => (d.parts.length > a.parts.length ? d : a));
+  const maxP = factorizedMaxP(A, ds);
+  throw new InputError(
+    `stats: exact mode would evaluate ${total.toExponential(2)} atom combinations (${A} atoms, up to ${worst.parts.length} parts per diagram, e.g. ${worst.key}; the limit is ${EXACT_LIMIT.toExponential(0)}), ` +
+      `and its factorized form ${f.multiplyAdds.toExponential(2)} multiply-adds over derivative tensors of ${f.tensorEntries.toExponential(2)} entries for P = ${src.P} (limits ${FACTORIZED_LIMIT.toExponential(0)} and ${TENSOR_LIMIT.toExponential(2)}; ` +
+      `${maxP > 0 ? `these diagrams fit up to P = ${maxP}` : 'no P fits with this many atoms'}): use sampled mode (${opt('samples')})`,
+  );
+}
+
+/**
+ * Exact uvalues over the landscape's atoms, by the sum `exactMethod` chooses (or the one
+ * `opts.method` names). `onProgress` counts that sum's units of work.
+ */
+export function exactValues(
+  src: StatsSource,
+  theta: Float64Array,
+  ds: readonly Diagram[],
+  onProgress?: (done: number, total: number) => void,
+  opts: { method?: ExactMethod } = {},
+): number[] {
+  const method = !opts.method || opts.method === 'auto' ? exactMethod(src, ds) : opts.method;
+  return method === 'factorized' ? factorizedValues(src, theta, ds, onProgress) : enumeratedValues(src, theta, ds, onProgress);
+}
+
+/** Σ_D atoms^parts(D): the contractions of the enumeration. */
+export function enumerationCount(atoms: number, ds: readonly Diagram[]): number {
+  return ds.reduce((s, d) => s + atoms ** d.parts.length, 0);
+}
+
+/**
+ * Exact uvalues by enumeration: for each diagram, the sum over every assignment of atoms to its
+ * parts of the product of the atoms' weights times the contraction (memoized across assignments).
+ * Any P; refuses above EXACT_LIMIT assignments.
+ */
+export function enumeratedValues(src: StatsSource, theta: Float64Array, ds: readonly Diagram[], onProgress?: (done: number, total: number) => void): number[] {
   if (!src.atoms) throw new InputError(`stats: this landscape has no exact mode (no weighted atoms); use sampled mode (${opt('samples')})`);
   const a = src.atoms();
   // Check the cost before materializing the atoms (70,000 images would be 440 MB of float64).
   const A = a.count;
-  const total = ds.reduce((s, d) => s + A ** d.parts.length, 0);
+  const total = enumerationCount(A, ds);
   if (!(total <= EXACT_LIMIT)) {
     const worst = ds.reduce((a, d) => (d.parts.length > a.parts.length ? d : a));
     throw new InputError(

@@ -13,7 +13,7 @@ import { checkWritable, removeEmptyDirs, writeFileAtomic } from '../io/index.ts'
 import { referenced, type Landscape, type LandscapeRef } from '../landscapes/index.ts';
 import { checkpointed, executorFor, indexed, removeCheckpoint, type Executor } from '../parallel/index.ts';
 import { neededDiagrams } from '../theory/index.ts';
-import { exactValues } from './estimate.ts';
+import { exactMethod, exactValues } from './estimate.ts';
 import type { ChunkTask, StatsContext } from './worker.ts';
 
 export interface StatsOptions {
@@ -92,11 +92,14 @@ async function estimate(o: StatsOptions, made: string[]): Promise<StatsResult> {
   const l0 = land.populationLoss?.(theta);
 
   if (o.exact) {
-    const vals = exactValues(land, theta, ds, o.onProgress);
+    const method = exactMethod(land, ds);
+    const vals = exactValues(land, theta, ds, o.onProgress, { method });
     const result: StatsResult = {
       ...base,
       mode: 'exact',
-      estimator: 'exact: weighted sum over every assignment of atoms to parts',
+      estimator: method === 'factorized'
+        ? 'exact: per diagram, the contraction over the edges of each part’s expected derivative tensor (full tensors at θ₀, summed over the atoms)'
+        : 'exact: weighted sum over every assignment of atoms to parts',
       values: Object.fromEntries(ds.map((d, i) => [d.key, { mean: d.order === 0 && l0 !== undefined ? l0 : vals[i]!, stderr: 0 }])),
     };
     // Exact values do not vary: no key is correlated with another, so the block is empty (an
