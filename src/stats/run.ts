@@ -11,7 +11,7 @@ import {
 } from '../core/index.ts';
 import { checkWritable, writeFileAtomic } from '../io/index.ts';
 import { referenced, type Landscape, type LandscapeRef } from '../landscapes/index.ts';
-import { checkpointed, executorFor, indexed, removeCheckpoint, type Executor } from '../parallel/index.ts';
+import { checkpointed, executorFor, handlerUrl, indexed, removeCheckpoint, type Executor } from '../parallel/index.ts';
 import { checkOrder, neededDiagrams } from '../theory/index.ts';
 import { exactValues } from './estimate.ts';
 import type { ChunkTask, StatsContext } from './worker.ts';
@@ -105,7 +105,7 @@ export async function estimateStats(o: StatsOptions): Promise<StatsResult> {
     initial: () => emptyMoments(ds.length),
     chunks,
     results: (from) => executor.run<StatsContext, ChunkTask, Moments>({
-      handler: new URL('./worker.ts', import.meta.url),
+      handler: handlerUrl('./worker.ts', import.meta.url),
       context,
       count: chunks - from,
       tasks: indexed(chunks - from, (k) => ({ seed, chunk: from + k, draws: Math.min(chunkSize, S - (from + k) * chunkSize) })),
