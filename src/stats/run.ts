@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import {
   covarianceOfMeans, emptyMoments, intAtLeast, InputError, mergeMoments, nonNegativeInt, opt, positiveInt, standardErrors,
-  checkQuantity, type Moments, type Quantity,
+  checkQuantity, provenance, type Moments, type Provenance, type Quantity,
 } from '../core/index.ts';
 import { checkWritable, writeFileAtomic } from '../io/index.ts';
 import { referenced, type Landscape, type LandscapeRef } from '../landscapes/index.ts';
@@ -41,6 +41,8 @@ export interface StatsOptions {
 
 /** The stats file (read by `perturb predict`; see src/theory/stats-file.ts). */
 export interface StatsResult {
+  /** Which perturb wrote it: version and git commit. */
+  perturb: Provenance;
   landscape: string;
   initSeed: number;
   order: number;
@@ -75,6 +77,7 @@ export async function estimateStats(o: StatsOptions): Promise<StatsResult> {
   if (o.exact) {
     const vals = exactValues(land, theta, ds, o.onProgress);
     const result: StatsResult = {
+      perturb: provenance(),
       ...base,
       mode: 'exact',
       estimator: 'exact: weighted sum over every assignment of atoms to parts',
@@ -116,6 +119,7 @@ export async function estimateStats(o: StatsOptions): Promise<StatsResult> {
 
   const se = standardErrors(state);
   const result: StatsResult = {
+    perturb: provenance(),
     ...base,
     mode: 'sampled',
     samples: S,
