@@ -1,17 +1,8 @@
 #!/usr/bin/env node
-// @file The `perturb` executable: loads the TypeScript sources through tsx (no build step,
-// so the CLI always runs the code that the tests test) and hands argv to the CLI.
+// @file `perturb` from the clone's TypeScript sources through tsx, with no build step — what
+// the tests run, so they test the sources. The installed package's executable is
+// dist/cli/bin.js (`npm run build`), the same entry compiled.
 import { register } from 'tsx/esm/api';
 
-// A reader that stops early (`perturb diagrams --order 6 | head -2`) closes the pipe: that is
-// the end of the output, not an error.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (err) => {
-    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw err;
-  });
-}
-
 register();
-const { main } = await import('../src/cli/main.ts');
-process.exitCode = await main(process.argv);
+await import('../src/cli/bin.ts');

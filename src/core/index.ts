@@ -1,6 +1,7 @@
 /**
  * @file The ground floor: the vocabulary every other module shares — the input error, schedules,
- * quantities, seeded random streams and dense linear algebra. It imports nothing of perturb's.
+ * quantities, seeded random streams, dense linear algebra and the provenance of results. It
+ * imports nothing of perturb's.
  */
 export { InputError } from './errors.ts';
 export { sgd, gd, describeSchedule, type Schedule, type Shuffle } from './schedule.ts';
@@ -21,3 +22,4 @@ export {
   formatNumber, formatExact, formatStderr, textTable, VALUE_DIGITS, EXACT_DIGITS, STDERR_DIGITS, ZERO_TOLERANCE, zeroUpToRounding, exactFormat,
   type TableOptions, type ExactFormat,
 } from './format.ts';
+export { provenance, gitCommit, BUILD_INFO, type Provenance } from './provenance.ts';

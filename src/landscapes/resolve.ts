@@ -5,6 +5,7 @@
  * missing or wrong and where.
  */
 import { readFile, stat } from 'node:fs/promises';
+import { register as registerHooks } from 'node:module';
 import { dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InputError } from '../core/index.ts';
@@ -79,20 +80,38 @@ function rewrap(err: unknown, where: string, doing: string): InputError {
 
 let tsxRegistered = false;
 
+/** Whether perturb runs from its TypeScript sources (its clone) rather than from the build. */
+const FROM_SOURCES = import.meta.url.endsWith('.ts');
+let sourceConditionRegistered = false;
+
+/**
+ * From the sources, a user module's `import … from 'perturb'` must reach these very modules, not
+ * the build in dist/ (a second copy of the engine, whose traced losses this copy cannot
+ * compile): package.json's exports send the `perturb-source` condition to src/index.ts, and this
+ * resolve hook adds that condition in this thread (a worker thread resolves its landscape here
+ * too, and hooks are per thread). From the build, 'perturb' is the build already.
+ */
+function resolvePerturbToSources(): void {
+  if (!FROM_SOURCES || sourceConditionRegistered) return;
+  const hook = `export function resolve(specifier, context, next) {
+    return next(specifier, { ...context, conditions: [...context.conditions, 'perturb-source'] });
+  }`;
+  registerHooks(`data:text/javascript,${encodeURIComponent(hook)}`);
+  sourceConditionRegistered = true;
+}
+
 async function importModule(url: string, isTs: boolean): Promise<Record<string, unknown>> {
-  try {
-    return (await import(url)) as Record<string, unknown>;
-  } catch (err) {
-    // Without a TypeScript loader (e.g. perturb used as a library under plain node), register
-    // tsx once — globally, so the module shares this process's engine — and try again.
-    if (isTs && !tsxRegistered && (err as NodeJS.ErrnoException).code === 'ERR_UNKNOWN_FILE_EXTENSION') {
-      const { register } = await import('tsx/esm/api');
-      register();
-      tsxRegistered = true;
-      return (await import(url)) as Record<string, unknown>;
-    }
-    throw err;
+  resolvePerturbToSources();
+  // From the build (perturb under plain node, as installed), nothing has registered a TypeScript
+  // loader: register tsx once — globally, so the module shares this process's engine — before
+  // the first .ts import. Not after a failed one: node caches that failure by URL, so a retry
+  // fails again. (Under a host that has tsx already, a second registration is harmless.)
+  if (isTs && !FROM_SOURCES && !tsxRegistered) {
+    const { register } = await import('tsx/esm/api');
+    register();
+    tsxRegistered = true;
   }
+  return (await import(url)) as Record<string, unknown>;
 }
 
 /** The nearest package.json's "type" above `file` (undefined when none says). */

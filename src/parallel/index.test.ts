@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../core/index.ts';
-import { checkpointed, executorFor, indexed, inThread, workerThreads, type Executor } from './index.ts';
+import { checkpointed, executorFor, handlerUrl, indexed, inThread, workerThreads, type Executor } from './index.ts';
 
 const handler = new URL('./fixture-worker.ts', import.meta.url);
 type Task = { index: number; delayMs: number };
@@ -80,4 +80,10 @@ test('checkpointed: a run stopped after 5 of 12 chunks and resumed folds each ch
   assert.equal(resumed.state.sum, whole.state.sum);
   writeFileSync(path, '{"identity": "a", "chunks');
   await assert.rejects(checkpointed({ ...base, path, resume: true, results }), /checkpoint .* cannot be read .*remove it to start again/);
+});
+
+test('handlerUrl names the .ts handler beside a source module and the compiled .js beside a built one', () => {
+  assert.equal(handlerUrl('./worker.ts', 'file:///p/src/stats/run.ts').href, 'file:///p/src/stats/worker.ts');
+  assert.equal(handlerUrl('./worker.ts', 'file:///p/dist/stats/run.js').href, 'file:///p/dist/stats/worker.js');
+  assert.equal(handlerUrl('./theta0-worker.mts', 'file:///p/dist/sim/run.mjs').href, 'file:///p/dist/sim/theta0-worker.mjs');
 });

@@ -35,6 +35,17 @@ export interface Executor {
   run<C, T, R>(job: Job<C, T>): AsyncGenerator<[number, R]>;
 }
 
+/**
+ * The URL of the handler module `specifier` beside the calling module `base` (its
+ * import.meta.url): `handlerUrl('./worker.ts', import.meta.url)`. From the sources that is the
+ * .ts file; from the build (the caller is .js) the compiled .js beside it — the renaming tsc's
+ * rewriteRelativeImportExtensions does for imports, which it cannot do for a URL.
+ */
+export function handlerUrl(specifier: string, base: string): URL {
+  const built = /\.[cm]?js$/.test(new URL(base).pathname);
+  return new URL(built ? specifier.replace(/\.([cm]?)ts$/, '.$1js') : specifier, base);
+}
+
 export function defaultWorkers(): number {
   return availableParallelism();
 }

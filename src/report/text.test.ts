@@ -16,7 +16,7 @@ const rowOf = (text: string, start: RegExp) => lines(text).find((l) => start.tes
 
 // GAUSS at h = 0 over its 8 quadrature atoms: G = 0 up to rounding, so G·G comes out as ~1e-32.
 const exactStats: StatsResult = {
-  landscape: 'gauss', initSeed: 0, order: 1, quantity: 'train', mode: 'exact', estimator: 'exact',
+  perturb: { version: '0.1.0', commit: null }, landscape: 'gauss', initSeed: 0, order: 1, quantity: 'train', mode: 'exact', estimator: 'exact',
   values: { '()(0)': { mean: 0.5, stderr: 0 }, '(01)(0-1)': { mean: 4.9e-32, stderr: 0 }, '(01)(01)': { mean: 0.5, stderr: 0 } },
 };
 

@@ -5,14 +5,18 @@
  *   {"trial":0,"optimizer":"sgd","eta":0.01,"test":…,"train":…,"gap":…,"test-increase":…,"z":…}
  *   A non-finite value is written as null (JSON has no NaN); such a value is counted as
  *   diverged in the summary.
- * summary.json — the settings, how the test loss and SDE noise were obtained, and the rows of
- *   `summary` and `differences` (SummaryRow, DifferenceRow).
+ * summary.json — which perturb made it (version, commit), the settings, how the test loss and
+ *   SDE noise were obtained, and the rows of `summary` and `differences` (SummaryRow,
+ *   DifferenceRow).
  * summary.csv — the same rows, one per line: kind (summary | difference), optimizer, minus,
  *   eta, T, N, B, E, shuffle, metric, mean, stderr, ci95_lo, ci95_hi, trials, diverged,
- *   stderr_unpaired.
+ *   stderr_unpaired, and perturb_version, perturb_commit (the same on every row: CSV has no
+ *   place for a header comment, and a column keeps each row traceable where it is copied to).
+ * trials.jsonl carries no provenance per line; its summary.json beside it says it.
  * Numbers are written in JavaScript's shortest round-trip form, so files are byte-identical
  * for identical results.
  */
+import { provenance, type Provenance } from '../core/index.ts';
 import type { DifferenceRow, SummaryRow } from './aggregate.ts';
 import type { SimConfig } from './config.ts';
 
@@ -35,6 +39,8 @@ export function trialLines(c: SimConfig, start: number, values: Float64Array): s
 }
 
 export interface SimulationResult {
+  /** Which perturb wrote it: version and git commit. */
+  perturb: Provenance;
   landscape: string;
   settings: {
     optimizers: string[];
@@ -65,6 +71,7 @@ export interface SimulationResult {
 export function resultOf(c: SimConfig, theta0Loss: number | undefined, rows: { summary: SummaryRow[]; differences: DifferenceRow[] }): SimulationResult {
   const sde = c.optimizers.includes('sde');
   return {
+    perturb: provenance(),
     landscape: c.landscape,
     settings: {
       optimizers: c.optimizers, eta: c.eta, T: c.T, N: c.N, B: c.B, E: c.E, shuffle: c.shuffle,
@@ -83,9 +90,9 @@ export function resultOf(c: SimConfig, theta0Loss: number | undefined, rows: { s
 const csvNum = (x: number | null) => (x === null ? '' : JSON.stringify(x));
 
 export function summaryCsv(r: SimulationResult): string {
-  const head = 'kind,optimizer,minus,eta,T,N,B,E,shuffle,metric,mean,stderr,ci95_lo,ci95_hi,trials,diverged,stderr_unpaired';
+  const head = 'kind,optimizer,minus,eta,T,N,B,E,shuffle,metric,mean,stderr,ci95_lo,ci95_hi,trials,diverged,stderr_unpaired,perturb_version,perturb_commit';
   const row = (kind: string, x: SummaryRow, minus: string, unpaired: number | null) =>
     [kind, x.optimizer, minus, csvNum(x.eta), x.T, x.N, x.B, csvNum(x.E), x.shuffle ?? '', x.metric, csvNum(x.mean), csvNum(x.stderr),
-      csvNum(x.ci95?.[0] ?? null), csvNum(x.ci95?.[1] ?? null), x.trials, x.diverged, csvNum(unpaired)].join(',');
+      csvNum(x.ci95?.[0] ?? null), csvNum(x.ci95?.[1] ?? null), x.trials, x.diverged, csvNum(unpaired), r.perturb.version, r.perturb.commit ?? ''].join(',');
   return [head, ...r.summary.map((x) => row('summary', x, '', null)), ...r.differences.map((x) => row('difference', x, x.minus, x.stderrUnpaired))].join('\n') + '\n';
 }

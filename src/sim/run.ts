@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { InputError, opt, optionError, positiveInt } from '../core/index.ts';
 import { checkWritable, removeEmptyDirs, writeFileAtomic } from '../io/index.ts';
 import { referenced, type Landscape, type LandscapeRef } from '../landscapes/index.ts';
-import { checkpointed, checkResumable, executorFor, indexed, removeCheckpoint, type Executor } from '../parallel/index.ts';
+import { checkpointed, checkResumable, executorFor, handlerUrl, indexed, removeCheckpoint, type Executor } from '../parallel/index.ts';
 import { addTrial, diffSlots, emptyAggregate, summarize, type AggregateState } from './aggregate.ts';
 import { resolveConfig, type SimConfig, type SimulationSpec } from './config.ts';
 import { resultOf, summaryCsv, trialLines, type SimulationResult } from './output.ts';
@@ -141,7 +141,7 @@ async function theta0Pass(p: Plan, o: SimulateOptions): Promise<{ loss?: number;
   const parts = Math.ceil(count / LOSS_CHUNK);
   o.onProgress?.(0, count, 'theta0');
   for await (const [i, part] of p.executor.run<Theta0Context, { start: number; end: number }, Float64Array>({
-    handler: new URL('./theta0-worker.ts', import.meta.url),
+    handler: handlerUrl('./theta0-worker.ts', import.meta.url),
     context: { landscape: p.ref, initSeed: c.initSeed },
     count: parts,
     tasks: indexed(parts, (k) => ({ start: k * LOSS_CHUNK, end: Math.min(count, (k + 1) * LOSS_CHUNK) })),
@@ -248,7 +248,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulationResult> {
         if (!started) log.start(null);
         started = true;
         return p.executor.run<SimContext, TrialsTask, Float64Array>({
-          handler: new URL('./worker.ts', import.meta.url),
+          handler: handlerUrl('./worker.ts', import.meta.url),
           context,
           count: p.chunks - from,
           tasks: indexed(p.chunks - from, (k) => ({ start: (from + k) * p.chunk, end: Math.min(c.trials, (from + k + 1) * p.chunk) })),

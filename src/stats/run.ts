@@ -7,11 +7,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import {
   checkOrder, covarianceOfMeans, emptyMoments, intAtLeast, InputError, mergeMoments, nonNegativeInt, opt, optionError, positiveInt, standardErrors,
-  checkQuantity, type Moments, type Quantity,
+  checkQuantity, provenance, type Moments, type Provenance, type Quantity,
 } from '../core/index.ts';
 import { checkWritable, removeEmptyDirs, writeFileAtomic } from '../io/index.ts';
 import { referenced, type Landscape, type LandscapeRef } from '../landscapes/index.ts';
-import { checkpointed, executorFor, indexed, removeCheckpoint, type Executor } from '../parallel/index.ts';
+import { checkpointed, executorFor, handlerUrl, indexed, removeCheckpoint, type Executor } from '../parallel/index.ts';
 import { neededDiagrams } from '../theory/index.ts';
 import { exactMethod, exactValues } from './estimate.ts';
 import type { ChunkTask, StatsContext } from './worker.ts';
@@ -43,6 +43,8 @@ export interface StatsOptions {
 
 /** The stats file (read by `perturb predict`; see src/theory/stats-file.ts). */
 export interface StatsResult {
+  /** Which perturb wrote it: version and git commit. */
+  perturb: Provenance;
   landscape: string;
   initSeed: number;
   order: number;
@@ -95,6 +97,7 @@ async function estimate(o: StatsOptions, made: string[]): Promise<StatsResult> {
     const method = exactMethod(land, ds);
     const vals = exactValues(land, theta, ds, o.onProgress, { method });
     const result: StatsResult = {
+      perturb: provenance(),
       ...base,
       mode: 'exact',
       estimator: method === 'factorized'
@@ -135,7 +138,7 @@ async function estimate(o: StatsOptions, made: string[]): Promise<StatsResult> {
     initial: () => emptyMoments(ds.length, covariance),
     chunks,
     results: (from) => (started = true) && executor.run<StatsContext, ChunkTask, Moments>({
-      handler: new URL('./worker.ts', import.meta.url),
+      handler: handlerUrl('./worker.ts', import.meta.url),
       context,
       count: chunks - from,
       tasks: indexed(chunks - from, (k) => ({ seed, chunk: from + k, draws: Math.min(chunkSize, S - (from + k) * chunkSize) })),
@@ -155,6 +158,7 @@ async function estimate(o: StatsOptions, made: string[]): Promise<StatsResult> {
 
   const se = standardErrors(state);
   const result: StatsResult = {
+    perturb: provenance(),
     ...base,
     mode: 'sampled',
     samples: S,
