@@ -8,7 +8,9 @@ export { sgd, gd, describeSchedule, type Schedule, type Shuffle } from './schedu
 export { checkQuantity, QUANTITIES, type Quantity } from './quantity.ts';
 export { checkOrder, MAX_ORDER } from './order.ts';
 export { rng, split, type Rng, type Seed } from './rng.ts';
-export { cholesky, choleskySolve, choleskyInverse, symmetricEigen } from './linalg.ts';
+export {
+  cholesky, choleskySolve, choleskyInverse, symmetricEigen, tridiagonalEigen, type Eigen, type EigenOptions, type TridiagonalEigenOptions,
+} from './linalg.ts';
 export { opt, optionError } from './errors.ts';
 export {
   isPositiveInt, isNonNegativeInt, positiveInt, nonNegativeInt, intAtLeast, finiteNumber, positiveNumber, oneOf, distinctList,

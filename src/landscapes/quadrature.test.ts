@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { ARCHIMEDES_NODES } from './archimedes.ts';
 import { GAUSS_NODES } from './gauss.ts';
 import { MEAN_ESTIMATION_NODES } from './mean-estimation.ts';
-import { gaussHermite, tridiagonalEigen } from './quadrature.ts';
+import { gaussHermite } from './quadrature.ts';
 
 /** E x^k for x ~ N(0,1): 0 for odd k, (k−1)!! for even k. */
 const moment = (k: number) => {
@@ -55,14 +55,6 @@ describe('gaussHermite', () => {
   it('returns copies (a caller cannot corrupt the cached rule)', () => {
     gaussHermite(3).nodes[0] = 99;
     assert.notEqual(gaussHermite(3).nodes[0], 99);
-  });
-
-  it('tridiagonalEigen finds the eigenvalues of a known matrix and the first eigenvector components', () => {
-    // [[2,1],[1,2]]: eigenvalues 1, 3 with unit eigenvectors (1,−1)/√2, (1,1)/√2.
-    const { values, first } = tridiagonalEigen(Float64Array.of(2, 2), Float64Array.of(1));
-    const order = values[0]! < values[1]! ? [0, 1] : [1, 0];
-    assert.ok(Math.abs(values[order[0]!]! - 1) < 1e-15 && Math.abs(values[order[1]!]! - 3) < 1e-15);
-    assert.ok(Math.abs(first[0]! ** 2 - 0.5) < 1e-15 && Math.abs(first[1]! ** 2 - 0.5) < 1e-15);
   });
 
   it('rejects n outside 1 … 100', () => {

@@ -7,73 +7,18 @@
  * probabilists' Hermite polynomials satisfy He_{k+1}(x) = x He_k(x) − k He_{k−1}(x), so the
  * nodes are the eigenvalues of the symmetric tridiagonal Jacobi matrix with zero diagonal and
  * off-diagonal √1, √2, …, √(n−1), and w_i is the squared first component of the i-th unit
- * eigenvector (the measure has total mass 1). The eigenvalues come from the implicit QL method
- * with Wilkinson shifts (as in EISPACK's tql2), tracking only the eigenvectors' first row. Each
+ * eigenvector (the measure has total mass 1). The eigenvalues come from core's tridiagonalEigen
+ * (implicit QL with Wilkinson shifts), tracking only the eigenvectors' first row. Each
  * node is then polished by Newton steps on He_n, and the weights are recomputed from the closed
  * form w_i = n! / (n · He_{n−1}(x_i))², which is accurate to a few ulps.
  */
-import { InputError } from '../core/index.ts';
+import { InputError, tridiagonalEigen } from '../core/index.ts';
 
 export interface Quadrature {
   /** Nodes in increasing order. */
   nodes: Float64Array;
   /** Positive weights summing to 1. */
   weights: Float64Array;
-}
-
-/**
- * Eigenvalues of the symmetric tridiagonal matrix with diagonal `d` and off-diagonal `e`
- * (e[i] couples i and i+1), and the first component of each unit eigenvector. Implicit QL.
- */
-export function tridiagonalEigen(d: Float64Array, e: Float64Array): { values: Float64Array; first: Float64Array } {
-  const n = d.length;
-  const a = Float64Array.from(d);
-  const off = new Float64Array(n);
-  off.set(e.subarray(0, n - 1));
-  const z = new Float64Array(n); // first row of the eigenvector matrix
-  z[0] = 1;
-  for (let l = 0; l < n; l++) {
-    for (let iter = 0; ; iter++) {
-      let m = l;
-      for (; m < n - 1; m++) {
-        const dd = Math.abs(a[m]!) + Math.abs(a[m + 1]!);
-        if (Math.abs(off[m]!) <= Number.EPSILON * dd) break;
-      }
-      if (m === l) break;
-      if (iter === 60) throw new Error('tridiagonalEigen: no convergence after 60 iterations');
-      let g = (a[l + 1]! - a[l]!) / (2 * off[l]!);
-      let r = Math.hypot(g, 1);
-      g = a[m]! - a[l]! + off[l]! / (g + (g >= 0 ? r : -r));
-      let s = 1, c = 1, p = 0;
-      let i = m - 1;
-      for (; i >= l; i--) {
-        let f = s * off[i]!;
-        const b = c * off[i]!;
-        r = Math.hypot(f, g);
-        off[i + 1] = r;
-        if (r === 0) {
-          a[i + 1]! -= p;
-          off[m] = 0;
-          break;
-        }
-        s = f / r;
-        c = g / r;
-        g = a[i + 1]! - p;
-        r = (a[i]! - g) * s + 2 * c * b;
-        p = s * r;
-        a[i + 1] = g + p;
-        g = c * r - b;
-        f = z[i + 1]!;
-        z[i + 1] = s * z[i]! + c * f;
-        z[i] = c * z[i]! - s * f;
-      }
-      if (r === 0 && i >= l) continue;
-      a[l]! -= p;
-      off[l] = g;
-      off[m] = 0;
-    }
-  }
-  return { values: a, first: z };
 }
 
 /** He_n(x) and He_{n−1}(x) by the three-term recurrence. */
