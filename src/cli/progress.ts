@@ -46,20 +46,24 @@ export function progressBar(label: string, total: number, opts: { quiet?: boolea
 
 /**
  * A callback `(done, total, phase)` for library progress that starts a new bar whenever the
- * phase changes; `labels` names each phase's bar (the phase itself where none is given).
+ * phase changes; `labels` names each phase's bar (the phase itself where none is given). A bar
+ * appears only once its phase has lasted a second, so quick runs print nothing.
  */
-export function phasedProgress(labels: Record<string, string>, quiet = false): { onProgress: (done: number, total: number, phase: string) => void; stop: () => void } {
+export function phasedProgress(labels: Record<string, string>, quiet = false, delayMs = 1000): { onProgress: (done: number, total: number, phase: string) => void; stop: () => void } {
   let bar: Progress | null = null;
   let phase: string | null = null;
+  let since = 0;
   return {
     onProgress(done, total, p) {
       if (quiet) return;
       if (p !== phase) {
         bar?.stop();
+        bar = null;
         phase = p;
-        bar = progressBar(labels[p] ?? p, total, { start: done });
+        since = performance.now();
       }
-      bar!.update(done);
+      if (!bar && performance.now() - since >= delayMs) bar = progressBar(labels[p] ?? p, total, { start: done });
+      bar?.update(done);
     },
     stop() {
       bar?.stop();

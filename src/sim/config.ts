@@ -13,7 +13,7 @@
 import {
   distinctList, InputError, intAtLeast, nonNegativeInt, oneOf, opt, optionError, positiveInt, positiveNumber, schedule, type Schedule, type ScheduleSizes, type Shuffle,
 } from '../core/index.ts';
-import { hasSmallAtoms, type Landscape } from '../landscapes/index.ts';
+import { hasSmallAtoms, initDependsOnSeed, type Landscape } from '../landscapes/index.ts';
 import { OPTIMIZER_NAMES, sdeNoiseMode, sticWeights, type OptimizerName } from '../optim/index.ts';
 
 /** What a caller asks for. N, B, E, T and the shuffling: see the file comment (B also sets SDE's noise). */
@@ -169,6 +169,9 @@ export function resolveConfig(spec: SimulationSpec, land: Landscape): SimConfig 
   // STIC's limits are the landscape's: say so now, not from the first trial of a thread.
   if (optimizers.includes('stic')) sticWeights(land.P, land.hyperparameters ?? [], WHERE);
   const randomInit = !!spec.randomInit;
+  if (randomInit && !initDependsOnSeed(land)) {
+    throw optionError(WHERE, 'randomInit', `does nothing for ${land.name}: its θ₀ does not depend on the seed (use it with landscapes such as the convnets)`);
+  }
   const test = testLossPlan(land, spec.testPoints, randomInit);
   const coordinates = { ...(land.coordinates ?? {}) };
   for (const name of Object.keys(coordinates)) {

@@ -57,6 +57,7 @@ test('config: T and E, B | N, and the other checks name the option', async () =>
     [{ trials: 1 }, /simulate: `trials` must be an integer ≥ 2 \(a standard error needs at least two trials\)/],
     [{ optimizers: ['gdc'], N: 1, T: 3 }, /simulate: `N` 1: gdc estimates C from the training set and needs N ≥ 2/],
     [{ sdeSamples: 1 }, /simulate: `sdeSamples` must be an integer ≥ 2/],
+    [{ randomInit: true }, /simulate: `randomInit` does nothing for gauss: its θ₀ does not depend on the seed/],
   ];
   for (const [s, re] of bad) assert.throws(() => cfg(s), re);
   const fm = { name: 'fmnist-convnet', exact: { atoms: { count: 70000, method: '', exactFor: '' }, populationLoss: { method: 'atoms' as const, cost: '70,000 forward passes, one per image' } } };

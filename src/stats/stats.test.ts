@@ -92,3 +92,13 @@ test('bad input: too few samples, no exact mode, an unwritable output', async ()
   );
   await assert.rejects(estimateStats({ landscape: gauss, initSeed: 0, order: 1, quantity: 'test', exact: true, out: '/proc/nope/stats.json' }), /not writable|cannot create the directory/);
 });
+
+test('order 6 sampled with a checkpoint: 6,685 values keep only their variances, so the checkpoint is small (it was K² = 4.5e7 numbers, a RangeError)', async () => {
+  const { mkdtempSync, statSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const out = join(mkdtempSync(join(tmpdir(), 'perturb-order6-')), 'stats.json');
+  const r = await estimateStats({ landscape: gauss, order: 6, quantity: 'test', samples: 4, chunkSize: 2, workers: 0, out });
+  assert.equal(Object.keys(r.values).length, 6685);
+  assert.ok(statSync(out).size < 2e6, `stats file of ${statSync(out).size} bytes`);
+});

@@ -46,8 +46,9 @@ export function registerLandscapes(program: Command): void {
     .option('--quiet', 'no progress bar')
     .option('--json', 'print the summary as JSON')
     .action(async (spec: string, o: LandscapeCliOptions) => {
-      // Progress only on a terminal: a pass over a small landscape is instant.
-      const bar = phasedProgress({}, o.quiet || !process.stderr.isTTY);
+      // A pass over an image data set takes seconds: progress then, on a terminal or (a line every
+      // few seconds) in a log; --quiet for none.
+      const bar = phasedProgress({}, o.quiet);
       try {
         const { land } = await landscapeFromFlags(spec, o, (d, t, what) => bar.onProgress(d, t, what));
         const what = o.samples !== undefined || !land.atoms ? `${land.name}: samples` : `${land.name}: exact pass over the atoms`;
