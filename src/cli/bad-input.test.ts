@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from './main.ts';
 import { withSinks } from './output.ts';
+import { formatSeconds } from './progress.ts';
 
 const bin = fileURLToPath(new URL('../../bin/perturb.js', import.meta.url));
 const POLY = fileURLToPath(new URL('../testing/polynomial.ts', import.meta.url));
@@ -39,6 +40,7 @@ const CASES: Array<[string, (d: string) => string[], RegExp]> = [
   ['predict --eta -1, as simulate refuses it', () => ['predict', '--stats', 'x.json', '--schedule', 'sgd', '--N', '4', '--order', '0', '--quantity', 'test', '--eta', '-1'], /--eta <list>' argument '-1' is invalid\. expected a positive number/],
   ['compare --samples on a landscape whose values are exact', () => ['compare', '--landscape', 'gauss', '--samples', '100', '--trials', '10', '--workers', '0', '--quiet'], /^perturb: compare: --samples does not apply: gauss's diagram values are exact over its 8 atoms/],
   ['compare on a landscape with many atoms asks for --test-points, which it now has', () => ['compare', '--landscape', `${POLY}:atoms=5000`, '--N', '2', '--order', '1', '--trials', '10', '--workers', '0', '--quiet'], /give --test-points M to estimate the test loss/],
+  ['an unwritable Fashion-MNIST cache names --cache-dir, which stats now takes', () => ['stats', '--landscape', 'fmnist-logistic', '--cache-dir', '/proc/nope', '--order', '0', '--exact', '--quiet'], /cannot write the Fashion-MNIST cache .*pass another with --cache-dir or PERTURB_CACHE/],
 ];
 
 for (const [what, prepare, message] of CASES) {
@@ -53,6 +55,16 @@ for (const [what, prepare, message] of CASES) {
     assert.deepEqual(listing(d), before, 'nothing written, nothing half-written');
   });
 }
+
+test('compare on a landscape with many atoms runs with --test-points', async () => {
+  const r = await run(['compare', '--landscape', `${POLY}:atoms=5000`, '--N', '2', '--order', '1', '--eta', '0.05', '--trials', '50', '--test-points', '4', '--samples', '200', '--workers', '0', '--quiet', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).statsMode, 'sampled');
+});
+
+test('the progress bar shows an unknown ETA as "–", never cli-progress\'s cut "NF"', () => {
+  assert.deepEqual(['INF', 'NULL', Infinity, 5, 75, 7300].map(formatSeconds), ['–', '–', '–', '5s', '1m15s', '2h01m']);
+});
 
 test('a finished simulate run is kept unless --force; --resume returns it; --resume without a checkpoint says it starts afresh', async () => {
   const d = mkdtempSync(join(tmpdir(), 'perturb-force-'));
