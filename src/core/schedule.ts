@@ -58,8 +58,7 @@ export function schedule(o: ScheduleOptions): Schedule {
     return gd({ N, T: o.T });
   }
   const B = positiveInt(WHERE, 'B', o.B ?? 1);
-  if (N % B !== 0) throw optionError(WHERE, 'B', `must divide N (got N = ${N}, B = ${B}): an epoch is N/B batches of B rows`);
-  const K = N / B;
+  const K = batchesPerEpoch(WHERE, N, B);
   if (o.E !== undefined) positiveInt(WHERE, 'E', o.E);
   if (o.T !== undefined) positiveInt(WHERE, 'T', o.T);
   let E = o.E ?? 1;
@@ -73,14 +72,19 @@ export function schedule(o: ScheduleOptions): Schedule {
   return sgd({ N, B, E, shuffle: o.shuffle ?? 'fixed' });
 }
 
+/** K = N/B, the batches of an epoch; B must divide N. */
+function batchesPerEpoch(where: string, N: number, B: number): number {
+  if (N % B !== 0) throw optionError(where, 'B', `must divide N (got N = ${N}, B = ${B}): an epoch is N/B batches of B rows`);
+  return N / B;
+}
+
 /** SGD with N rows, batches of B (default 1), E epochs (default 1) and the shuffling (default fixed). */
 export function sgd(opts: { N: number; B?: number; E?: number; shuffle?: Shuffle }): Schedule {
   const N = positiveInt('sgd', 'N', opts.N);
   const B = positiveInt('sgd', 'B', opts.B ?? 1);
   const E = positiveInt('sgd', 'E', opts.E ?? 1);
   const shuffle = oneOf('sgd', 'shuffle', opts.shuffle ?? 'fixed', SHUFFLES);
-  if (N % B !== 0) throw optionError('sgd', 'B', `must divide N (got N = ${N}, B = ${B}): an epoch is N/B batches of B rows`);
-  const K = N / B;
+  const K = batchesPerEpoch('sgd', N, B);
   return Object.freeze({ kind: 'sgd', N, B, E, shuffle, K, T: E * K });
 }
 

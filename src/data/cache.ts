@@ -1,7 +1,7 @@
 /** @file The compact binary image cache: a 64-byte header (magic, version, counts, shape, checksum, source tag), then uint8 labels, then uint8 pixels; written atomically, read with full validation. */
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { InputError } from '../core/index.ts';
 import { writeFileAtomic } from '../io/index.ts';
 

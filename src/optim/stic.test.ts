@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveLandscape } from '../landscapes/index.ts';
-import { rng, gd as gdSchedule, sgd as sgdSchedule } from '../core/index.ts';
+import { rng, gd as gdSchedule } from '../core/index.ts';
 import { gd, problem, runOptimizer, stic, sticObjective, sticWeights } from './index.ts';
 
 const POLY = new URL('../testing/polynomial.ts', import.meta.url).pathname;
