@@ -2,3 +2,4 @@
 export { predict, MissingStatsError, type PredictOptions, type Prediction, type PredictionTerm } from './predict.ts';
 export { seriesTerms, neededDiagrams, coefficientMultiplier, type SeriesTerm } from './series.ts';
 export { parseStats, type StatsFile, type DiagramStats } from './stats-file.ts';
+export { tensorsFromSamples, quadraticTensors, type LandscapeTensors, type WeightedSamples } from './tensors.ts';
