@@ -3,7 +3,7 @@
  * functions from a library result to text, with core's number formats and table, so that a
  * value looks the same wherever it is shown.
  */
-import { describeSchedule, exactFormat, formatExact, formatNumber, formatStderr, textTable, type Schedule } from '../core/index.ts';
+import { describeObservable, describeSchedule, exactFormat, formatExact, formatNumber, formatStderr, textTable, type Observable, type Schedule } from '../core/index.ts';
 import { rationals, type Diagram } from '../diagrams/index.ts';
 import type { LandscapeSummary, LandscapeTemplate, ParamSpec } from '../landscapes/index.ts';
 import type { CompareResult, SimulationResult, SummaryRow } from '../sim/index.ts';
@@ -29,6 +29,13 @@ export function diagramsJson(list: readonly Diagram[]) {
 
 // ---------------------------------------------------------------------------------------------
 // Predictions
+
+/** 'test loss', 'gap (test − train)', or 'E[z] (coordinate 2)'. */
+export function observableTitle(o: Observable): string {
+  if (o === 'gap') return 'gap (test − train)';
+  if (typeof o === 'string') return `${o} loss`;
+  return `E[${describeObservable(o)}]${o.name ? ` (coordinate ${o.coordinate})` : ''}`;
+}
 
 /** A prediction as JSON: the coefficients, the terms with exact multipliers, the values at η. */
 export function predictionJson(p: Prediction, schedule: Schedule) {
@@ -58,7 +65,7 @@ export function renderPrediction(p: Prediction, schedule: Schedule, o: { explain
   const coefficientScale = (d: number) => p.terms.reduce((s, t) => s + (t.order === d ? Math.abs(t.multiplierValue) * V : 0), 0);
   const seriesScale = (eta: number) => p.terms.reduce((s, t) => s + Math.abs(t.multiplierValue * eta ** t.order) * V, 0);
   const out: string[] = [];
-  out.push(`${p.quantity} loss${p.quantity === 'gap' ? ' (test − train)' : ''} after ${describeSchedule(schedule)}, to order η^${p.order} (${p.terms.length} diagram terms)\n`);
+  out.push(`${observableTitle(p.quantity)} after ${describeSchedule(schedule)}, to order η^${p.order} (${p.terms.length} diagram terms)\n`);
   out.push(textTable([['d', 'c_d', '± stderr'], ...p.coefficients.map((c, d) => [String(d), exact(c, p.stderr[d]!, coefficientScale(d)), formatStderr(p.stderr[d]!)])], { indent: '  ' }));
   if (p.values.length > 0) {
     out.push('series at η\n');

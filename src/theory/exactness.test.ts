@@ -9,14 +9,14 @@
  * by composing polynomials. That gives E[test], E[train] and the gap as series in η.
  * The diagram values fed to `predict` are computed exactly over the atoms from docs/theory.md §2's
  * recursion (each part an independent atom), also here, with derivative tensors of the
- * polynomials.
+ * polynomials. The expected coordinates E[θ_T] are checked the same way (a coordinate root).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { diagrams, type Diagram } from '../diagrams/index.ts';
 import { gd, sgd, describeSchedule, type Schedule } from '../core/index.ts';
 import { exponents, uniformStream } from '../testing/index.ts';
-import { predict, type StatsFile } from './index.ts';
+import { predict, tensorsFromSamples, uvaluesFromTensors, type LandscapeTensors, type StatsFile } from './index.ts';
 
 // ---- polynomials in θ ∈ R^P as monomial lists ----
 interface Monomial {
@@ -118,6 +118,8 @@ interface Brute {
   test: Series;
   train: Series;
   gap: Series;
+  /** E[θ_T,j] for every coordinate j. */
+  coords: Series[];
 }
 
 function bruteForce(L: Landscape, s: Schedule, D: number): Brute {
@@ -125,6 +127,7 @@ function bruteForce(L: Landscape, s: Schedule, D: number): Brute {
   const N = s.N;
   const test = new Float64Array(D + 1);
   const train = new Float64Array(D + 1);
+  const coords = L.theta0.map(() => new Float64Array(D + 1));
   const epochList =
     s.kind === 'gd' ? [{ batches: Array.from({ length: s.T }, () => [...Array(N).keys()]), w: 1 }] : epochs(N, s.B, s.shuffle);
   const nEpochs = s.kind === 'gd' ? 1 : s.E;
@@ -140,6 +143,7 @@ function bruteForce(L: Landscape, s: Schedule, D: number): Brute {
     }
     const run = (theta: Series[], e: number, w: number): void => {
       if (e === nEpochs) {
+        theta.forEach((th, j) => th.forEach((v, i) => (coords[j]![i]! += w * v)));
         for (let x = 0; x < A; x++) {
           const v = evalSeries(L.loss[x]!, theta, D);
           for (let i = 0; i <= D; i++) test[i]! += w * L.probs[x]! * v[i]!;
@@ -158,7 +162,7 @@ function bruteForce(L: Landscape, s: Schedule, D: number): Brute {
     };
     run(start, 0, prob);
   }
-  return { test, train, gap: test.map((x, i) => x - train[i]!) };
+  return { test, train, gap: test.map((x, i) => x - train[i]!), coords };
 }
 
 // ---- exact diagram values over the atoms (docs/theory.md §2 recursion) ----
@@ -250,6 +254,26 @@ function check(L: Landscape, stats: StatsFile, s: Schedule, D: number): void {
       if (quantity === 'gap') assert.equal(p.coefficients[0], 0, 'the gap starts at exactly 0');
     }
   }
+  // Coordinates (docs/theory.md §9): the root carries e_j; the values come from the library's
+  // tensor contraction (checked against the §2 recursion in contract.test.ts).
+  const t = tensorsOf(L, D);
+  for (let j = 0; j < L.P; j++) {
+    const p = predict({ stats: uvaluesFromTensors(t, D, { coordinate: j }, L.theta0), schedule: s, order: D, quantity: { coordinate: j } });
+    for (let i = 0; i <= D; i++) assertClose(p.coefficients[i]!, brute.coords[j]![i]!, `${describeSchedule(s)} θ_${j} c_${i}`, Math.abs(L.theta0[j]!));
+  }
+}
+
+const tensorCache = new Map<Landscape, LandscapeTensors>();
+function tensorsOf(L: Landscape, D: number): LandscapeTensors {
+  const hit = tensorCache.get(L);
+  if (hit) return hit;
+  const per = derivativeTensors(L, D);
+  const t = tensorsFromSamples({
+    P: L.P, maxDegree: D, exact: true, weights: Float64Array.from(L.probs),
+    derivs: Array.from({ length: D + 1 }, (_, k) => per.map((atom) => Float64Array.from(atom[k]!))),
+  });
+  tensorCache.set(L, t);
+  return t;
 }
 
 const landscapes = [

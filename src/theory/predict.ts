@@ -4,16 +4,20 @@
  * rationals; the values are floats with standard errors propagated linearly (they enter linearly).
  * η is a scalar here; a tensor η would be contracted into the statistics along every edge.
  */
-import { checkOrder, checkQuantity, InputError, opt, type Quantity, type Schedule } from '../core/index.ts';
+import { checkObservable, checkOrder, describeObservable, InputError, opt, type Observable, type Schedule } from '../core/index.ts';
 import { rationals, type Rational } from '../diagrams/index.ts';
 import { seriesTerms } from './series.ts';
 import { isDiagramStats, parseStats, type DiagramStats, type StatsFile } from './stats-file.ts';
 
 export interface PredictOptions {
+  /**
+   * Diagram values at θ₀ for this quantity's root: a stats file's values are the losses' (a
+   * coordinate's root carries e_i instead, so its values come from `uvaluesFromTensors`).
+   */
   stats: StatsFile | DiagramStats;
   schedule: Schedule;
   order: number;
-  quantity: Quantity;
+  quantity: Observable;
   /** Learning rates at which to sum the series. */
   eta?: readonly number[];
 }
@@ -32,7 +36,7 @@ export interface PredictionTerm {
 }
 
 export interface Prediction {
-  readonly quantity: Quantity;
+  readonly quantity: Observable;
   readonly order: number;
   /** c_0 … c_order. */
   readonly coefficients: number[];
@@ -82,7 +86,7 @@ function variance(stats: DiagramStats, keys: readonly string[], w: readonly numb
 
 export function predict(opts: PredictOptions): Prediction {
   const order = checkOrder(opts.order, 'predict');
-  const quantity = checkQuantity(opts.quantity, 'predict');
+  const quantity = checkObservable(opts.quantity, 'predict');
   const eta = opts.eta ?? [];
   eta.forEach((x, i) => {
     // A learning rate, as everywhere else (simulate refuses η ≤ 0 too).
@@ -96,7 +100,7 @@ export function predict(opts: PredictOptions): Prediction {
     const list = missing.map((t) => (t.diagram.label ? `${t.diagram.key} [${t.diagram.label}]` : t.diagram.key)).join(', ');
     throw new MissingStatsError(
       missing.map((t) => t.diagram.key),
-      `stats: missing values for ${missing.length} diagram${missing.length > 1 ? 's' : ''} needed for the ${quantity} loss at order ${order}: ${list}`,
+      `stats: missing values for ${missing.length} diagram${missing.length > 1 ? 's' : ''} needed for the ${describeObservable(quantity)}${typeof quantity === 'string' ? ' loss' : ''} at order ${order}: ${list}`,
       order,
       quantity === 'test' ? 'test' : 'train', // train and gap need the train-loss diagrams (neededDiagrams)
     );

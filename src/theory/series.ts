@@ -3,7 +3,7 @@
  *   c_d = (−1)^d / B^d · Σ_{D with d edges} uvalue(D) · L_S(D) / |Aut(D)|,
  * with the train loss also dividing by N and the gap the difference test − train.
  */
-import { checkOrder, checkQuantity, type Quantity, type Schedule } from '../core/index.ts';
+import { checkObservable, checkOrder, isQuantity, type Observable, type Schedule } from '../core/index.ts';
 import { diagrams, embeddingCount, rationals, type Diagram, type Rational } from '../diagrams/index.ts';
 
 const { rational, mul, sub, isZero, ZERO } = rationals;
@@ -14,9 +14,14 @@ export interface SeriesTerm {
   readonly multiplier: Rational;
 }
 
-/** The exact multiplier of uvalue(D) in the η^d coefficient of `quantity` under `schedule`. */
-export function coefficientMultiplier(d: Diagram, schedule: Schedule, quantity: Quantity): Rational {
-  checkQuantity(quantity, 'coefficientMultiplier');
+/**
+ * The exact multiplier of uvalue(D) in the η^d coefficient of `quantity` under `schedule`. A
+ * coordinate's root sits where the test loss's does (alone, at time T) and has one child
+ * (docs/theory.md §9), so its multipliers are the test loss's on those diagrams.
+ */
+export function coefficientMultiplier(d: Diagram, schedule: Schedule, observable: Observable): Rational {
+  const quantity = checkObservable(observable, 'coefficientMultiplier');
+  if (!isQuantity(quantity)) return d.order === 0 || (d.rootAlone && d.children[0]!.length === 1) ? coefficientMultiplier(d, schedule, 'test') : ZERO;
   const scale = rational((d.order % 2 === 0 ? 1n : -1n), BigInt(schedule.B) ** BigInt(d.order) * BigInt(d.aut));
   const test = () => (d.rootAlone ? mul(scale, embeddingCount(d, schedule, 'test')) : ZERO);
   const train = () => mul(scale, mul(embeddingCount(d, schedule, 'train'), rational(1n, BigInt(schedule.N))));
@@ -29,9 +34,9 @@ export function coefficientMultiplier(d: Diagram, schedule: Schedule, quantity: 
  * Every diagram with a nonzero multiplier, orders 0…`order`, by order then key. Test-loss
  * series use root-alone diagrams; train and gap use all diagrams.
  */
-export function seriesTerms(schedule: Schedule, order: number, quantity: Quantity): SeriesTerm[] {
+export function seriesTerms(schedule: Schedule, order: number, observable: Observable): SeriesTerm[] {
   checkOrder(order, 'seriesTerms');
-  checkQuantity(quantity, 'seriesTerms');
+  const quantity = checkObservable(observable, 'seriesTerms');
   const out: SeriesTerm[] = [];
   for (const d of neededDiagrams(order, quantity)) {
     const m = coefficientMultiplier(d, schedule, quantity);
@@ -42,13 +47,17 @@ export function seriesTerms(schedule: Schedule, order: number, quantity: Quantit
 
 /**
  * The diagrams whose values a prediction of `quantity` to `order` may need, by order then key:
- * the test loss's root is alone in its part (docs/theory.md §2); train and gap use them all.
+ * the test loss's root is alone in its part (docs/theory.md §2); train and gap use them all; a
+ * coordinate's root is alone with one child (and the 0-edge diagram is θ₀_i).
  * Which of them a given schedule embeds is `seriesTerms`'s business; statistics measure them all.
  */
-export function neededDiagrams(order: number, quantity: Quantity): Diagram[] {
+export function neededDiagrams(order: number, observable: Observable): Diagram[] {
   checkOrder(order, 'neededDiagrams');
-  checkQuantity(quantity, 'neededDiagrams');
+  const quantity = checkObservable(observable, 'neededDiagrams');
   const out: Diagram[] = [];
-  for (let k = 0; k <= order; k++) out.push(...diagrams(k, quantity === 'test' ? 'test' : 'train'));
+  for (let k = 0; k <= order; k++) {
+    const ds = diagrams(k, quantity === 'train' || quantity === 'gap' ? 'train' : 'test');
+    out.push(...(isQuantity(quantity) ? ds : ds.filter((d) => k === 0 || d.children[0]!.length === 1)));
+  }
   return out;
 }
