@@ -7,7 +7,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { diagram, diagrams } from '../diagrams/index.ts';
+import { describeSchedule, gd, sgd } from '../core/index.ts';
+import { diagram, diagrams, rationals } from '../diagrams/index.ts';
+import { cumulantSeriesTerms, seriesTerms } from './series.ts';
 import { exponents, uniformStream } from '../testing/index.ts';
 import { diagramValue } from './contract.ts';
 import { tensorsFromSamples } from './tensors.ts';
@@ -117,4 +119,22 @@ test('diagramValue (cumulant form): κ(g,g) traced is tr C, and (01-12)(0-12) is
   const moment = diagramValue(chain, tensors, 'test', 'moment');
   const split = diagramValue(diagram('(01-12)(0-1-2)'), tensors, 'test', 'moment');
   assert.ok(Math.abs(diagramValue(chain, tensors, 'test', 'cumulant') - (moment - split)) < 1e-12);
+});
+
+test('cumulant form of the plain series: each order sums to the moment form, for test, train and gap (THEORY §7)', () => {
+  const schedules = [sgd({ N: 3, B: 1, E: 2, shuffle: 'reshuffle' }), sgd({ N: 4, B: 2, E: 2, shuffle: 'fixed' }), gd({ N: 3, T: 2 })];
+  for (const s of schedules) for (const q of ['test', 'train', 'gap'] as const) {
+    const moment = new Array<number>(4).fill(0);
+    const cumulant = new Array<number>(4).fill(0);
+    const root = q === 'gap' ? 'train' : q;
+    for (const t of seriesTerms(s, 3, q)) moment[t.diagram.order]! += rationals.toNumber(t.multiplier) * diagramValue(t.diagram, tensors, root, 'moment');
+    const terms = cumulantSeriesTerms(s, 3, q);
+    for (const t of terms) cumulant[t.diagram.order]! += rationals.toNumber(t.multiplier) * diagramValue(t.diagram, tensors, root, 'cumulant');
+    for (let k = 1; k <= 3; k++) {
+      assert.ok(Math.abs(moment[k]! - cumulant[k]!) <= 1e-10 * Math.max(1, Math.abs(moment[k]!)), `${describeSchedule(s)} ${q} c_${k}: ${moment[k]} vs ${cumulant[k]}`);
+    }
+    // the forms differ term by term: some cumulant multiplier differs from its moment one
+    const m = new Map(seriesTerms(s, 3, q).map((t) => [t.diagram.key, rationals.toNumber(t.multiplier)]));
+    assert.ok(terms.some((t) => Math.abs((m.get(t.diagram.key) ?? 0) - rationals.toNumber(t.multiplier)) > 1e-9));
+  }
 });

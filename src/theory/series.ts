@@ -4,7 +4,7 @@
  * with the train loss also dividing by N and the gap the difference test − train.
  */
 import { checkObservable, checkOrder, isQuantity, type Observable, type Schedule } from '../core/index.ts';
-import { diagrams, embeddingCount, rationals, type Diagram, type Rational } from '../diagrams/index.ts';
+import { diagramOf, diagrams, embeddingCount, rationals, setPartitions, type Diagram, type Rational } from '../diagrams/index.ts';
 
 const { rational, mul, sub, isZero, ZERO } = rationals;
 
@@ -58,6 +58,45 @@ export function neededDiagrams(order: number, observable: Observable): Diagram[]
   for (let k = 0; k <= order; k++) {
     const ds = diagrams(k, quantity === 'train' || quantity === 'gap' ? 'train' : 'test');
     out.push(...(isQuantity(quantity) ? ds : ds.filter((d) => k === 0 || d.children[0]!.length === 1)));
+  }
+  return out;
+}
+
+/**
+ * The plain series in *cumulant form* (THEORY §7): the same totals per order, summed over
+ * cumulant diagrams — parts carry joint cumulants and different parts may take the same row.
+ * A cumulant embedding count is therefore the sum, over every way σ of letting parts share rows
+ * (a set partition of the non-root parts; for the train loss the root's part joins in), of the
+ * moment-form count of D with σ's parts merged: labeled counts do not depend on the labeling.
+ * Multiplier of κvalue(D): (−1)^d/(B^d·|Aut D|)·Σ_σ L_S(D_σ) (train: / N). Used where a share
+ * must be read per cumulant, e.g. the non-Gaussian part of SGD − SDE (docs/theory.md §9).
+ */
+export function cumulantSeriesTerms(schedule: Schedule, order: number, observable: Observable): SeriesTerm[] {
+  checkOrder(order, 'cumulantSeriesTerms');
+  const quantity = checkObservable(observable, 'cumulantSeriesTerms');
+  const kind = quantity === 'train' || quantity === 'gap' ? 'train' : 'test';
+  const out: SeriesTerm[] = [];
+  for (const d of neededDiagrams(order, quantity)) {
+    const count = (k: 'test' | 'train') => {
+      // Parts that may share a row: all but the root's for the test loss (the root is no sample).
+      const movable = d.parts.map((_, i) => i).filter((i) => k === 'train' || i !== d.part[0]);
+      let total = ZERO;
+      for (const sigma of setPartitions(movable.length)) {
+        const merged = d.part.map((p) => {
+          const at = movable.indexOf(p);
+          return at < 0 ? -1 : sigma[at]!;
+        });
+        const m = diagramOf({ parent: d.parent, part: merged });
+        if (k === 'test' && !m.rootAlone) continue;
+        total = rationals.add(total, embeddingCount(m, schedule, k));
+      }
+      return total;
+    };
+    const scale = rational(d.order % 2 === 0 ? 1n : -1n, BigInt(schedule.B) ** BigInt(d.order) * BigInt(d.aut));
+    const test = () => (d.rootAlone ? mul(scale, count('test')) : ZERO);
+    const train = () => mul(scale, mul(count('train'), rational(1n, BigInt(schedule.N))));
+    const m = quantity === 'train' ? train() : quantity === 'gap' ? sub(test(), train()) : d.order === 0 || kind === 'test' ? test() : ZERO;
+    if (!isZero(m)) out.push({ diagram: d, multiplier: m });
   }
   return out;
 }
