@@ -134,3 +134,40 @@ export function predict(opts: PredictOptions): Prediction {
   });
   return { quantity, order, coefficients, stderr, coefficientCovariance, terms, values };
 }
+
+/** One series in a linear combination: its terms, summed at `eta`, times `weight`. */
+export interface WeightedSeries {
+  readonly terms: readonly { readonly diagram: { readonly key: string; readonly order: number }; readonly multiplier: Rational }[];
+  readonly eta: number;
+  readonly weight: number;
+}
+
+/**
+ * Σ weight·Σ_terms multiplier·η^d·uvalue over several series on the same statistics, with a
+ * standard error that counts every value once (a difference of two predictions is not as
+ * uncertain as the two apart: they share their statistics). `byOrder[d]` is the η^d part.
+ * Keys missing from `stats` throw a MissingStatsError like `predict`'s.
+ */
+export function combineSeries(stats: StatsFile | DiagramStats, series: readonly WeightedSeries[], maxOrder: number): { value: number; stderr: number; byOrder: number[] } {
+  const st = isDiagramStats(stats) ? stats : parseStats(stats);
+  const w = new Map<string, number>();
+  const byOrderW: Array<Map<string, number>> = Array.from({ length: maxOrder + 1 }, () => new Map());
+  const missing = new Set<string>();
+  for (const s of series) {
+    for (const t of s.terms) {
+      if (!st.mean.has(t.diagram.key)) missing.add(t.diagram.key);
+      const x = s.weight * rationals.toNumber(t.multiplier) * s.eta ** t.diagram.order;
+      w.set(t.diagram.key, (w.get(t.diagram.key) ?? 0) + x);
+      const o = byOrderW[t.diagram.order]!;
+      o.set(t.diagram.key, (o.get(t.diagram.key) ?? 0) + x);
+    }
+  }
+  if (missing.size > 0) {
+    const list = [...missing].sort();
+    throw new MissingStatsError(list, `stats: missing values for ${list.length} diagram${list.length > 1 ? 's' : ''}: ${list.join(', ')}`, maxOrder, 'train');
+  }
+  const keys = [...w.keys()];
+  const value = keys.reduce((s, k) => s + w.get(k)! * st.mean.get(k)!, 0);
+  const byOrder = byOrderW.map((m) => [...m].reduce((s, [k, x]) => s + x * st.mean.get(k)!, 0));
+  return { value, stderr: Math.sqrt(Math.max(0, variance(st, keys, keys.map((k) => w.get(k)!)))), byOrder };
+}
