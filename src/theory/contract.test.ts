@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeSchedule, gd, sgd } from '../core/index.ts';
 import { diagram, diagrams, rationals } from '../diagrams/index.ts';
-import { cumulantSeriesTerms, seriesTerms } from './series.ts';
+import { cumulantSeriesTerms, cumulantTermsAsMoments, seriesTerms } from './series.ts';
 import { exponents, uniformStream } from '../testing/index.ts';
 import { diagramValue } from './contract.ts';
 import { tensorsFromSamples } from './tensors.ts';
@@ -136,5 +136,16 @@ test('cumulant form of the plain series: each order sums to the moment form, for
     // the forms differ term by term: some cumulant multiplier differs from its moment one
     const m = new Map(seriesTerms(s, 3, q).map((t) => [t.diagram.key, rationals.toNumber(t.multiplier)]));
     assert.ok(terms.some((t) => Math.abs((m.get(t.diagram.key) ?? 0) - rationals.toNumber(t.multiplier)) > 1e-9));
+  }
+});
+
+test('cumulantTermsAsMoments: the whole cumulant-form series, rewritten over uvalues, has exactly the moment-form multipliers', () => {
+  for (const s of [sgd({ N: 3, B: 1, E: 2, shuffle: 'reshuffle' }), sgd({ N: 4, B: 2, E: 3, shuffle: 'fixed' }), gd({ N: 3, T: 3 })]) {
+    for (const q of ['test', 'train', 'gap', { coordinate: 0 }] as const) {
+      const want = new Map(seriesTerms(s, 4, q).map((t) => [t.diagram.key, t.multiplier]));
+      const got = new Map(cumulantTermsAsMoments(cumulantSeriesTerms(s, 4, q), q).map((t) => [t.diagram.key, t.multiplier]));
+      assert.deepEqual([...got.keys()].sort(), [...want.keys()].sort(), `${describeSchedule(s)} ${JSON.stringify(q)}`);
+      for (const [k, m] of want) assert.equal(rationals.toString(got.get(k)!), rationals.toString(m), `${describeSchedule(s)} ${JSON.stringify(q)} ${k}`);
+    }
   }
 });

@@ -100,3 +100,51 @@ export function cumulantSeriesTerms(schedule: Schedule, order: number, observabl
   }
   return out;
 }
+
+/**
+ * Cumulant-form terms rewritten over moment diagrams (uvalues), by Möbius inversion on each
+ * part: κ(part) = Σ over set partitions π of the part of (−1)^{|π|−1}(|π|−1)!·Π_{b∈π} E[b],
+ * and a diagram with its parts split by π has the product of the blocks' moments as its uvalue
+ * (different parts are independent samples). The test loss's lone root is no sample: it is never
+ * split or merged. So a share read per cumulant (e.g. only the diagrams with a part of ≥ 3
+ * nodes) can be evaluated on a stats file of uvalues, with its standard error.
+ */
+export function cumulantTermsAsMoments(terms: readonly SeriesTerm[], observable: Observable): SeriesTerm[] {
+  const quantity = checkObservable(observable, 'cumulantTermsAsMoments');
+  const rootIsSample = quantity === 'train' || quantity === 'gap';
+  const acc = new Map<string, { diagram: Diagram; multiplier: Rational }>();
+  for (const t of terms) {
+    const d = t.diagram;
+    // Every combination of one set partition per part.
+    const choices = d.parts.map((nodes) => (nodes.length === 1 || (nodes.includes(0) && !rootIsSample) ? [null] : [...setPartitions(nodes.length)]));
+    const pick = new Array<number>(choices.length).fill(0);
+    for (;;) {
+      let coef = t.multiplier;
+      const part = new Array<number>(d.parent.length).fill(0);
+      let next = 0;
+      d.parts.forEach((nodes, i) => {
+        const rgs = choices[i]![pick[i]!];
+        if (!rgs) {
+          for (const v of nodes) part[v] = next;
+          next++;
+          return;
+        }
+        const blocks = Math.max(...rgs) + 1;
+        let f = BigInt(blocks % 2 === 1 ? 1 : -1);
+        for (let j = 2n; j < BigInt(blocks); j++) f *= j;
+        coef = mul(coef, rational(f, 1n));
+        nodes.forEach((v, j) => (part[v] = next + rgs[j]!));
+        next += blocks;
+      });
+      const m = diagramOf({ parent: d.parent, part });
+      const hit = acc.get(m.key);
+      acc.set(m.key, { diagram: m, multiplier: hit ? rationals.add(hit.multiplier, coef) : coef });
+      let j = 0;
+      while (j < pick.length && ++pick[j]! === choices[j]!.length) pick[j++] = 0;
+      if (j === pick.length) break;
+    }
+  }
+  return [...acc.values()]
+    .filter((x) => !isZero(x.multiplier))
+    .sort((a, b) => a.diagram.order - b.diagram.order || (a.diagram.key < b.diagram.key ? -1 : a.diagram.key > b.diagram.key ? 1 : 0));
+}
