@@ -364,8 +364,11 @@ export async function measureTensors(o: MeasureTensorsOptions): Promise<Measured
   const perSample = perSampleEntries(P, degree);
   const maxSamples = Math.floor(STORED_TENSOR_LIMIT / perSample);
   const theta = land.init(initSeed);
-  const program = land.program();
-  const reads = Array.from({ length: degree + 1 }, (_, k) => (k >= 2 ? sortedReads(P, k) : undefined)) as ReturnType<typeof sortedReads>[];
+  // Compiled, and the index reads planned, only once the input is known to be good.
+  const prepare = () => ({
+    program: land.program(),
+    reads: Array.from({ length: degree + 1 }, (_, k) => (k >= 2 ? sortedReads(P, k) : undefined)) as ReturnType<typeof sortedReads>[],
+  });
   const provenance = { name: land.name, spec: land.spec, params: land.params, initSeed };
   const common = { P, degree, theta0: Float64Array.from(theta), ...(land.coordinates ? { coordinates: land.coordinates } : {}) };
 
@@ -376,6 +379,7 @@ export async function measureTensors(o: MeasureTensorsOptions): Promise<Measured
       throw optionError(WHERE, 'exact', `would store ${(count * perSample).toExponential(2)} numbers (${count} atoms × ${perSample} per atom for P = ${P}, degree ${degree}; the limit is ${STORED_TENSOR_LIMIT.toExponential(2)}, ${maxSamples} atoms): use sampled mode (${opt('samples')})`);
     }
     const atoms = land.atoms();
+    const { program, reads } = prepare();
     const derivs: Float64Array[][] = Array.from({ length: degree + 1 }, () => []);
     const chunk = 1024;
     o.onProgress?.(0, count);
@@ -401,6 +405,7 @@ export async function measureTensors(o: MeasureTensorsOptions): Promise<Measured
   if (S > maxSamples) {
     throw optionError(WHERE, 'samples', `${S} would store ${(S * perSample).toExponential(2)} numbers (${perSample} per sample for P = ${P}, degree ${degree}; the limit is ${STORED_TENSOR_LIMIT.toExponential(2)}): at most ${maxSamples} samples fit`);
   }
+  const { program, reads } = prepare();
   const derivs: Float64Array[][] = Array.from({ length: degree + 1 }, () => []);
   o.onProgress?.(0, S);
   for (let c = 0, start = 0; start < S; c++, start += SAMPLE_CHUNK) {
