@@ -13,7 +13,7 @@ import { InputError, split } from '../core/index.ts';
 import { mul, reshape, square, sum } from '../engine/index.ts';
 import { defineLandscape, resolveLandscape, type Landscape } from '../landscapes/index.ts';
 import { tensorsFromSamples, type LandscapeTensors } from '../theory/index.ts';
-import { exponents } from '../testing/polynomial.ts';
+import { exponents } from '../testing/index.ts';
 import { exactFactorLimit, jackknifed, measureTensors, perSampleTensors, SAMPLE_CHUNK, TENSOR_MAX_P } from './index.ts';
 
 const POLY = fileURLToPath(new URL('../testing/polynomial.ts', import.meta.url));
