@@ -204,8 +204,13 @@ test('samples mode on GAUSS (S = 20,000, seed 1): H, C, J and κ(g,g,g) within 3
     assert.ok(r.stderr[i]! > 0 && r.stderr[i]! < 0.1, `stderr ${i}: ${r.stderr[i]}`);
     assert.ok(Math.abs(v - exact[i]!) <= 3 * r.stderr[i]!, `${i}: ${v} ± ${r.stderr[i]}, exact ${exact[i]}`);
   });
-  const again = jackknifed(await measureTensors({ landscape: gauss, degree: 3, samples: 20_000, seed: 1 }), f);
+  // The same seed, by reference rather than a resolved landscape, with progress reported per stream of samples.
+  const progress: [number, number][] = [];
+  const again = jackknifed(await measureTensors({ landscape: { spec: 'gauss' }, degree: 3, samples: 20_000, seed: 1, onProgress: (d, t) => progress.push([d, t]) }), f);
   assert.deepEqual(again, r, 'the same seed gives the same numbers');
+  assert.deepEqual(progress[0], [0, 20_000]);
+  assert.deepEqual(progress.at(-1), [20_000, 20_000]);
+  assert.equal(progress.length, 1 + Math.ceil(20_000 / SAMPLE_CHUNK));
   const other = jackknifed(await measureTensors({ landscape: gauss, degree: 3, samples: 20_000, seed: 2 }), f);
   assert.notDeepEqual(other.value, r.value, 'another seed, other samples');
 });
