@@ -92,6 +92,7 @@ test('GAUSS at h = 0, exact over its 8-node quadrature: G = 0, H = ½, C = ½, J
   assert.deepEqual(jackknifed(m, (u) => [u.cumulant([2])![0]!]).stderr, [0]);
   // The atoms are stated exact for diagram values up to order 6: moments of ≤ 7 factors.
   assert.equal(exactFactorLimit((await resolveLandscape('gauss')).exact.atoms!.exactFor), 7);
+  assert.equal(m.maxFactors, 7);
   // E[g⁷] = 2⁻⁷ Σ_j C(7, j)(−1)^j E x^{2j}, E x^{2j} = (2j − 1)!!: degree 14 ≤ 15, still exact.
   let g7 = 0;
   for (let j = 0, c = 1, dfact = 1; j <= 7; j++, c = (c * (8 - j)) / j, dfact *= 2 * j - 1) g7 += (j % 2 ? -1 : 1) * c * dfact;
@@ -169,6 +170,7 @@ test('exact moments and cumulants of a random polynomial equal tensorsFromSample
   sameTensors(m.tensors, want, 1e-12, 'exact');
   // "every expectation (a finite distribution)": no factor limit.
   assert.equal(exactFactorLimit(land.exact.atoms!.exactFor), Infinity);
+  assert.equal(m.maxFactors, Infinity);
 });
 
 test('samples mode: the estimate and each leave-one-group-out replicate equal tensorsFromSamples with the matching weights (S = 600 across 3 streams, 7 uneven groups)', async () => {

@@ -78,6 +78,12 @@ export interface MeasuredTensors {
   readonly groups: number;
   /** Exact, or the plug-in estimate from all samples. */
   readonly tensors: LandscapeTensors;
+  /**
+   * The most factors (nodes sharing one sample) a moment or cumulant of `tensors` may have:
+   * exact atoms stated exact for diagram values up to order d allow d + 1 (`exactFactorLimit`),
+   * and refuse more; Infinity for a finite distribution and in samples mode.
+   */
+  readonly maxFactors: number;
   /** Leave-one-group-out estimates, one per group; empty when exact. */
   readonly jackknife: readonly LandscapeTensors[];
   /** Provenance. */
@@ -396,7 +402,7 @@ export async function measureTensors(o: MeasureTensorsOptions): Promise<Measured
       limit,
       `${info?.method ?? 'atoms'}, exact for ${info?.exactFor ?? 'every expectation'}`,
     );
-    return Object.freeze({ ...common, exact: true, samples: 0, atoms: count, groups: 0, tensors, jackknife: Object.freeze([]), landscape: provenance });
+    return Object.freeze({ ...common, exact: true, samples: 0, atoms: count, groups: 0, tensors, maxFactors: limit, jackknife: Object.freeze([]), landscape: provenance });
   }
 
   const G = intAtLeast(WHERE, 'groups', o.groups ?? DEFAULT_GROUPS, 2, 'a jackknife needs two groups');
@@ -418,7 +424,7 @@ export async function measureTensors(o: MeasureTensorsOptions): Promise<Measured
   const grouped = new GroupedMoments(P, degree, derivs, groupStart);
   const tensors = grouped.view(-1, WHERE);
   const jackknife = Object.freeze(Array.from({ length: G }, (_, g) => grouped.view(g, `${WHERE} (jackknife ${g})`)));
-  return Object.freeze({ ...common, exact: false, samples: S, groups: G, tensors, jackknife, landscape: { ...provenance, seed } });
+  return Object.freeze({ ...common, exact: false, samples: S, groups: G, tensors, maxFactors: Infinity, jackknife, landscape: { ...provenance, seed } });
 }
 
 /**
