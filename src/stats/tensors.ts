@@ -124,7 +124,14 @@ function sortedReads(P: number, k: number): { rows: number[][]; row: Int32Array;
  * The dense tensors ∇^k l_{x_s}(θ) for k = 0 … degree and every sample s of `batch` (n samples):
  * out[k][s] has P^k entries, row-major. Batched engine calls, one per row multiset.
  */
-export function perSampleTensors(program: Program, theta: Float64Array, batch: Batch, n: number, degree: number, reads?: ReturnType<typeof sortedReads>[]): Float64Array[][] {
+export function perSampleTensors(program: Program, theta: Float64Array, batch: Batch, n: number, degree: number): Float64Array[][] {
+  return tensorsOfBatch(program, theta, batch, n, degree, []);
+}
+
+type Reads = ReturnType<typeof sortedReads>;
+
+/** perSampleTensors, with the index reads of each degree planned once (`reads[k]`, planned here when absent). */
+function tensorsOfBatch(program: Program, theta: Float64Array, batch: Batch, n: number, degree: number, reads: readonly (Reads | undefined)[]): Float64Array[][] {
   const P = program.P;
   const out: Float64Array[][] = Array.from({ length: degree + 1 }, (_, k) => Array.from({ length: n }, () => new Float64Array(P ** k)));
   if (n === 0) return out;
@@ -153,7 +160,7 @@ export function perSampleTensors(program: Program, theta: Float64Array, batch: B
     return e;
   });
   for (let k = 2; k <= degree; k++) {
-    const rd = reads?.[k] ?? sortedReads(P, k);
+    const rd = reads[k] ?? sortedReads(P, k);
     const rowGrads = rd.rows.map((m) => gradRows(m.map((j) => basis[j]!)).grads);
     const { row, entry } = rd;
     for (let s = 0; s < n; s++) {
@@ -373,7 +380,7 @@ export async function measureTensors(o: MeasureTensorsOptions): Promise<Measured
   // Compiled, and the index reads planned, only once the input is known to be good.
   const prepare = () => ({
     program: land.program(),
-    reads: Array.from({ length: degree + 1 }, (_, k) => (k >= 2 ? sortedReads(P, k) : undefined)) as ReturnType<typeof sortedReads>[],
+    reads: Array.from({ length: degree + 1 }, (_, k) => (k >= 2 ? sortedReads(P, k) : undefined)),
   });
   const provenance = { name: land.name, spec: land.spec, params: land.params, initSeed };
   const common = { P, degree, theta0: Float64Array.from(theta), ...(land.coordinates ? { coordinates: land.coordinates } : {}) };
@@ -391,7 +398,7 @@ export async function measureTensors(o: MeasureTensorsOptions): Promise<Measured
     o.onProgress?.(0, count);
     for (let start = 0; start < count; start += chunk) {
       const end = Math.min(count, start + chunk);
-      const t = perSampleTensors(program, theta, atoms.batch(start, end), end - start, degree, reads);
+      const t = tensorsOfBatch(program, theta, atoms.batch(start, end), end - start, degree, reads);
       t.forEach((d, k) => derivs[k]!.push(...d));
       o.onProgress?.(end, count);
     }
@@ -416,7 +423,7 @@ export async function measureTensors(o: MeasureTensorsOptions): Promise<Measured
   o.onProgress?.(0, S);
   for (let c = 0, start = 0; start < S; c++, start += SAMPLE_CHUNK) {
     const n = Math.min(SAMPLE_CHUNK, S - start);
-    const t = perSampleTensors(program, theta, land.sample(split(seed, c), n), n, degree, reads);
+    const t = tensorsOfBatch(program, theta, land.sample(split(seed, c), n), n, degree, reads);
     t.forEach((d, k) => derivs[k]!.push(...d));
     o.onProgress?.(start + n, S);
   }
