@@ -9,7 +9,7 @@
  *   2  engine, diagrams, data            derivatives; combinatorics; data sets
  *   3  parallel, landscapes, theory      executors and resumable runs; loss landscapes; the series
  *   4  stats, optim                      diagram values at θ₀; optimizers
- *   5  sim                               paired simulations, and compare
+ *   5  sim, corollaries                  paired simulations, and compare; the paper's corollaries as calculators
  *   6  report                            renderers and readers of perturb's results
  *   7  cli                               flags → library calls → text
  *
@@ -29,6 +29,7 @@ export const FLOORS: Readonly<Record<string, number>> = Object.freeze({
   stats: 4,
   optim: 4,
   sim: 5,
+  corollaries: 5,
   report: 6,
   cli: 7,
   testing: 8,
