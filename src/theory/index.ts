@@ -3,3 +3,4 @@ export { predict, MissingStatsError, type PredictOptions, type Prediction, type 
 export { seriesTerms, neededDiagrams, coefficientMultiplier, type SeriesTerm } from './series.ts';
 export { parseStats, type StatsFile, type DiagramStats } from './stats-file.ts';
 export { tensorsFromSamples, quadraticTensors, type LandscapeTensors, type WeightedSamples } from './tensors.ts';
+export { sdeSeriesTerms, sdeCumulantTerms, sdeCoefficientMultiplier, type SdeQuantity, type SdeCumulantTerm } from './sde.ts';
