@@ -288,9 +288,22 @@ test('SDE multipliers: exact rationals in T; hand values at orders 1–2; cumula
   for (const t of sdeCumulantTerms(sdeSchedule({ T: 4 }), 4, 'test')) {
     for (const p of t.diagram.parts.slice(1)) if (p.length === 2) assert.notEqual(t.diagram.parent[p[1]!], p[0], t.diagram.key);
   }
-  // Test-loss multipliers are polynomials in T with no constant term beyond order 0.
-  const terms = sdeSeriesTerms(sdeSchedule({ T: 1_000_003, B: 3 }), 4, 'test');
-  assert.ok(terms.length > 0 && terms.every((t) => t.diagram.rootAlone));
+  // Every multiplier of order d ≥ 1 is a polynomial in T of degree ≤ d that vanishes at T = 0:
+  // its (d+1)-th finite difference over T = 1…d+2 is 0, and extrapolated to T = 0 it gives 0.
+  const { sub, isZero, ZERO: zero } = rationals;
+  for (const quantity of ['test', { coordinate: 1 }] as const) {
+    const byT = Array.from({ length: 7 }, (_, i) => new Map(sdeSeriesTerms(sdeSchedule({ T: i + 1, B: 3 }), 4, quantity).map((t) => [t.diagram.key, t.multiplier])));
+    const keys = new Set(byT.flatMap((m) => [...m.keys()]));
+    for (const key of keys) {
+      const d = diagram(key).order;
+      if (d === 0) continue;
+      // values at T = 0 (prepended, must be 0 for the polynomial to vanish there), 1, …, d+1
+      let row = [zero, ...byT.slice(0, d + 1).map((m) => m.get(key) ?? zero)];
+      for (let k = 0; k <= d; k++) row = row.slice(1).map((v, i) => sub(v, row[i]!));
+      assert.ok(row.length === 1 && isZero(row[0]!), `${key}: not a degree-${d} polynomial in T vanishing at 0`);
+    }
+  }
+  assert.ok(sdeSeriesTerms(sdeSchedule({ T: 1_000_003, B: 3 }), 4, 'test').every((t) => t.diagram.rootAlone));
 });
 
 test('SDE schedule and bad input: train and gap refused (no training set); T and B positive integers', () => {

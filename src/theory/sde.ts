@@ -104,7 +104,7 @@ export function sdeCumulantTerms(schedule: SdeSchedule, order: number, quantity:
   const coordinate = q !== 'test';
   const ck = `${s.T}:${s.B}:${order}:${coordinate}`;
   const hit = cumulantCache.get(ck);
-  if (hit) return hit;
+  if (hit) return [...hit];
   const T = BigInt(s.T);
   const B = BigInt(s.B);
   const out: SdeCumulantTerm[] = [];
@@ -118,11 +118,11 @@ export function sdeCumulantTerms(schedule: SdeSchedule, order: number, quantity:
       const pairs = D.parts.filter((p, i) => i > 0 && p.length === 2).length;
       const singles = k - pairs;
       const m = rational((singles % 2 === 0 ? 1n : -1n) * T ** BigInt(k) * ext, factorial(k) * B ** BigInt(pairs) * BigInt(D.aut));
-      out.push({ diagram: D, multiplier: m });
+      out.push(Object.freeze({ diagram: D, multiplier: m }));
     }
   }
   cumulantCache.set(ck, out);
-  return out;
+  return [...out];
 }
 
 /**
@@ -133,13 +133,17 @@ export function sdeCumulantTerms(schedule: SdeSchedule, order: number, quantity:
  * (InputError): the SDE sees no training set.
  */
 export function sdeSeriesTerms(schedule: SdeSchedule, order: number, quantity: SdeQuantity): SeriesTerm[] {
+  const cumulant = sdeCumulantTerms(schedule, order, quantity); // checks the arguments
+  const ck = `${schedule.T}:${schedule.B}:${order}:${quantity !== 'test'}`;
+  const hit = momentCache.get(ck);
+  if (hit) return [...hit];
   const acc = new Map<string, { diagram: Diagram; multiplier: Rational }>();
   const bump = (d: Diagram, m: Rational) => {
     const e = acc.get(d.key);
     if (e) e.multiplier = add(e.multiplier, m);
     else acc.set(d.key, { diagram: d, multiplier: m });
   };
-  for (const { diagram: D, multiplier } of sdeCumulantTerms(schedule, order, quantity)) {
+  for (const { diagram: D, multiplier } of cumulant) {
     const pairs = D.parts.map((p, i) => ({ p, i })).filter(({ p, i }) => i > 0 && p.length === 2);
     // Inclusion–exclusion: split the pairs in `mask` (each split carries a −1).
     for (let mask = 0; mask < 1 << pairs.length; mask++) {
@@ -155,11 +159,15 @@ export function sdeSeriesTerms(schedule: SdeSchedule, order: number, quantity: S
       bump(mask === 0 ? D : diagramOf({ parent: D.parent, part }), sign ? neg(multiplier) : multiplier);
     }
   }
-  return [...acc.values()]
+  const out = [...acc.values()]
     .filter((t) => !isZero(t.multiplier))
     .sort((a, b) => a.diagram.order - b.diagram.order || (a.diagram.key < b.diagram.key ? -1 : a.diagram.key > b.diagram.key ? 1 : 0))
     .map((t) => Object.freeze({ diagram: t.diagram, multiplier: t.multiplier }));
+  momentCache.set(ck, out);
+  return [...out];
 }
+
+const momentCache = new Map<string, readonly SeriesTerm[]>();
 
 /** The multiplier of `d`'s uvalue in the SDE's series (ZERO where it has none). */
 export function sdeCoefficientMultiplier(d: Diagram, schedule: SdeSchedule, quantity: SdeQuantity): Rational {
