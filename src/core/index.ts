@@ -5,6 +5,7 @@
  */
 export { InputError } from './errors.ts';
 export { sgd, gd, describeSchedule, type Schedule, type Shuffle } from './schedule.ts';
+export { sdeSchedule, isSdeSchedule, describeSeriesSchedule, type SdeSchedule, type SeriesSchedule } from './schedule.ts';
 export { checkQuantity, checkObservable, isQuantity, describeObservable, QUANTITIES, type Quantity, type Observable, type Coordinate } from './quantity.ts';
 export { checkOrder, MAX_ORDER } from './order.ts';
 export { rng, split, type Rng, type Seed } from './rng.ts';

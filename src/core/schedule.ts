@@ -108,3 +108,34 @@ export function asSchedule(s: unknown, where = 'schedule'): Schedule {
 export function describeSchedule(s: Schedule): string {
   return s.kind === 'gd' ? `GD N=${s.N} T=${s.T}` : `SGD N=${s.N} B=${s.B} E=${s.E} ${s.shuffle} (T=${s.T})`;
 }
+
+/**
+ * The SDE that `optim/sde` integrates (docs/theory.md §8), dθ = −η∇l dt + η(C/B)^{1/2} dW over
+ * T units of step time: a schedule for the η-series only (it sees no training set, so no N, E
+ * or shuffling). Kept out of `Schedule`, whose code assumes rows and batches.
+ */
+export interface SdeSchedule {
+  readonly kind: 'sde';
+  /** Step time: the SGD steps the SDE stands for. */
+  readonly T: number;
+  /** The SGD batch size whose noise η²C/B per step is matched. */
+  readonly B: number;
+}
+
+/** Anything the η-series is taken over: an SGD/GD schedule or the SDE. */
+export type SeriesSchedule = Schedule | SdeSchedule;
+
+/** The SDE over T step times (a positive integer) with batch-B noise (default 1). */
+export function sdeSchedule(opts: { T: number; B?: number }): SdeSchedule {
+  const T = positiveInt('sde schedule', 'T', opts.T);
+  const B = positiveInt('sde schedule', 'B', opts.B ?? 1);
+  return Object.freeze({ kind: 'sde', T, B });
+}
+
+/** Whether `s` is the SDE rather than an SGD/GD schedule. */
+export const isSdeSchedule = (s: SeriesSchedule): s is SdeSchedule => s.kind === 'sde';
+
+/** One line naming any series schedule, e.g. `SDE T=50 B=1`, else `describeSchedule`'s line. */
+export function describeSeriesSchedule(s: SeriesSchedule): string {
+  return s.kind === 'sde' ? `SDE T=${s.T} B=${s.B}` : describeSchedule(s);
+}

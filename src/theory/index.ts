@@ -4,3 +4,4 @@ export { seriesTerms, cumulantSeriesTerms, cumulantTermsAsMoments, neededDiagram
 export { parseStats, type StatsFile, type DiagramStats } from './stats-file.ts';
 export { tensorsFromSamples, quadraticTensors, type LandscapeTensors, type WeightedSamples } from './tensors.ts';
 export { diagramValue, uvaluesFromTensors, MAX_CONTRACTION_TERMS, type Form } from './contract.ts';
+export { sdeSeriesTerms, sdeCumulantTerms, sdeCoefficientMultiplier, type SdeQuantity, type SdeCumulantTerm } from './sde.ts';
