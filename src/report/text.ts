@@ -3,7 +3,7 @@
  * functions from a library result to text, with core's number formats and table, so that a
  * value looks the same wherever it is shown.
  */
-import { describeObservable, describeSchedule, exactFormat, formatExact, formatNumber, formatStderr, textTable, type Observable, type Schedule } from '../core/index.ts';
+import { describeObservable, describeSchedule, describeSeriesSchedule, exactFormat, formatExact, formatNumber, formatStderr, textTable, type Observable, type Schedule, type SeriesSchedule } from '../core/index.ts';
 import { rationals, type Diagram } from '../diagrams/index.ts';
 import type { LandscapeSummary, LandscapeTemplate, ParamSpec } from '../landscapes/index.ts';
 import type { CompareResult, SimulationResult, SummaryRow } from '../sim/index.ts';
@@ -38,7 +38,7 @@ export function observableTitle(o: Observable): string {
 }
 
 /** A prediction as JSON: the coefficients, the terms with exact multipliers, the values at η. */
-export function predictionJson(p: Prediction, schedule: Schedule) {
+export function predictionJson(p: Prediction, schedule: SeriesSchedule) {
   return {
     quantity: p.quantity,
     schedule,
@@ -58,14 +58,14 @@ export function predictionJson(p: Prediction, schedule: Schedule) {
  * entries (standard error 0) that are zero up to rounding show as 0: a diagram value at the scale
  * V of the largest |value|, a sum Σ m·v at the scale Σ|m|·V of its terms.
  */
-export function renderPrediction(p: Prediction, schedule: Schedule, o: { explain?: boolean } = {}): string {
+export function renderPrediction(p: Prediction, schedule: SeriesSchedule, o: { explain?: boolean } = {}): string {
   const V = Math.max(0, ...p.terms.map((t) => Math.abs(t.value)));
   const z = exactFormat();
   const exact = (x: number, stderr: number, scale: number) => (stderr === 0 ? z.format(x, scale) : formatExact(x));
   const coefficientScale = (d: number) => p.terms.reduce((s, t) => s + (t.order === d ? Math.abs(t.multiplierValue) * V : 0), 0);
   const seriesScale = (eta: number) => p.terms.reduce((s, t) => s + Math.abs(t.multiplierValue * eta ** t.order) * V, 0);
   const out: string[] = [];
-  out.push(`${observableTitle(p.quantity)} after ${describeSchedule(schedule)}, to order η^${p.order} (${p.terms.length} diagram terms)\n`);
+  out.push(`${observableTitle(p.quantity)} after ${describeSeriesSchedule(schedule)}, to order η^${p.order} (${p.terms.length} diagram terms)\n`);
   out.push(textTable([['d', 'c_d', '± stderr'], ...p.coefficients.map((c, d) => [String(d), exact(c, p.stderr[d]!, coefficientScale(d)), formatStderr(p.stderr[d]!)])], { indent: '  ' }));
   if (p.values.length > 0) {
     out.push('series at η\n');

@@ -1,8 +1,9 @@
 /** @file combineSeries: a difference of two predictions equals predict's values subtracted, and its standard error counts shared statistics once. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gd, sgd } from '../core/index.ts';
-import { combineSeries, MissingStatsError, predict, seriesTerms, type StatsFile } from './index.ts';
+import { gd, sdeSchedule, sgd } from '../core/index.ts';
+import { rationals } from '../diagrams/index.ts';
+import { combineSeries, MissingStatsError, predict, sdeSeriesTerms, seriesTerms, type StatsFile } from './index.ts';
 
 const stats: StatsFile = {
   values: {
@@ -29,4 +30,15 @@ test('combineSeries: GD − SGD equals the difference of the two predictions; th
 
 test('combineSeries: a missing value is a MissingStatsError naming the key', () => {
   assert.throws(() => combineSeries({ values: { '()(0)': 1 } }, [{ terms: seriesTerms(gd({ N: 2, T: 1 }), 1, 'test'), eta: 0.1, weight: 1 }], 1), (e: unknown) => e instanceof MissingStatsError && /\(01\)\(0-1\)/.test(e.message));
+});
+
+test('predict takes the sde schedule (THEORY §8): its terms are sdeSeriesTerms; train and gap are refused naming `quantity`', () => {
+  const s = sdeSchedule({ T: 4, B: 2 });
+  const p = predict({ stats, schedule: s, order: 2, quantity: 'test', eta: [0.1] });
+  const value = (k: string) => { const v = stats.values[k]!; return typeof v === 'number' ? v : v.mean; };
+  const want = sdeSeriesTerms(s, 2, 'test').reduce((acc, t) => acc + rationals.toNumber(t.multiplier) * 0.1 ** t.diagram.order * value(t.diagram.key), 0);
+  assert.ok(Math.abs(p.values[0]!.value - want) < 1e-15);
+  // order 1 is −T·η·G·G, as for SGD
+  assert.ok(Math.abs(p.coefficients[1]! + 4 * 0.3) < 1e-15);
+  assert.throws(() => predict({ stats, schedule: s, order: 2, quantity: 'train' }), /`quantity`/);
 });

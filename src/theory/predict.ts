@@ -4,8 +4,9 @@
  * rationals; the values are floats with standard errors propagated linearly (they enter linearly).
  * η is a scalar here; a tensor η would be contracted into the statistics along every edge.
  */
-import { checkObservable, checkOrder, describeObservable, InputError, opt, type Observable, type Schedule } from '../core/index.ts';
+import { checkObservable, checkOrder, describeObservable, InputError, isSdeSchedule, opt, type Observable, type SeriesSchedule } from '../core/index.ts';
 import { rationals, type Rational } from '../diagrams/index.ts';
+import { sdeSeriesTerms, type SdeQuantity } from './sde.ts';
 import { seriesTerms } from './series.ts';
 import { isDiagramStats, parseStats, type DiagramStats, type StatsFile } from './stats-file.ts';
 
@@ -15,7 +16,8 @@ export interface PredictOptions {
    * coordinate's root carries e_i instead, so its values come from `uvaluesFromTensors`).
    */
   stats: StatsFile | DiagramStats;
-  schedule: Schedule;
+  /** SGD or GD, or the SDE that `optim/sde` integrates (THEORY §8: test loss and coordinates only). */
+  schedule: SeriesSchedule;
   order: number;
   quantity: Observable;
   /** Learning rates at which to sum the series. */
@@ -84,6 +86,12 @@ function variance(stats: DiagramStats, keys: readonly string[], w: readonly numb
   return v;
 }
 
+/** The SDE has no training set (THEORY §8): its series predicts the test loss and coordinates. */
+function sdeQuantity(q: Observable): SdeQuantity {
+  if (q === 'train' || q === 'gap') throw new InputError(`predict: the sde schedule has no training set, so no ${q} loss; ${opt('quantity')} must be 'test' or a coordinate`);
+  return q;
+}
+
 export function predict(opts: PredictOptions): Prediction {
   const order = checkOrder(opts.order, 'predict');
   const quantity = checkObservable(opts.quantity, 'predict');
@@ -93,7 +101,7 @@ export function predict(opts: PredictOptions): Prediction {
     if (!Number.isFinite(x) || !(x > 0)) throw new InputError(`predict: ${opt('eta')}[${i}] must be a positive finite number, got ${x}`);
   });
   const stats = isDiagramStats(opts.stats) ? opts.stats : parseStats(opts.stats);
-  const series = seriesTerms(opts.schedule, order, quantity);
+  const series = isSdeSchedule(opts.schedule) ? sdeSeriesTerms(opts.schedule, order, sdeQuantity(quantity)) : seriesTerms(opts.schedule, order, quantity);
 
   const missing = series.filter((t) => !stats.mean.has(t.diagram.key));
   if (missing.length > 0) {
