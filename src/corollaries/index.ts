@@ -1,4 +1,4 @@
 /** @file Public API of corollaries: the paper's corollaries as calculators on a landscape's statistics (docs/theory.md §4, §9). */
 export { corollaryJson, type CorollaryEntry, type CorollaryName, type CorollaryResult } from './result.ts';
 export { plainStats, type StatsSourceOptions } from './source.ts';
-export { batchCorollary, epochsCorollary, type BatchOptions, type EpochsOptions } from './plain.ts';
+export { batchCorollary, epochsCorollary, sdeCorollary, type BatchOptions, type EpochsOptions, type SdeCorollaryOptions } from './plain.ts';

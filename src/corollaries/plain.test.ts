@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { sgd } from '../core/index.ts';
 import { estimateStats } from '../stats/index.ts';
 import { predict } from '../theory/index.ts';
-import { batchCorollary, epochsCorollary } from './index.ts';
+import { batchCorollary, epochsCorollary, sdeCorollary } from './index.ts';
 
 const module = fileURLToPath(new URL('../testing/polynomial.ts', import.meta.url));
 const landscape = { spec: `${module}:seed=5,P=2,degree=4,atoms=3` };
@@ -50,4 +50,15 @@ test('corollaries refuse bad input naming the option', async () => {
   await assert.rejects(batchCorollary({ landscape, exact: true, N: 1, eta: 0.1 }), /`N`/);
   await assert.rejects(epochsCorollary({ landscape, exact: true, N: 4, eta: -1 }), /`eta`/);
   await assert.rejects(epochsCorollary({ landscape, exact: true, N: 4, eta: 0.1, E: [] }), /`E`/);
+});
+
+test('sde on GAUSS (G = 0, exact): SGD and SDE agree at η²; the non-Gaussian part is −(T/6)·S:J·η³ = −(T/12)·η³', async () => {
+  const eta = 0.05, T = 7;
+  const r = await sdeCorollary({ landscape: { spec: 'gauss' }, exact: true, T, eta, order: 3, workers: 0 });
+  const get = (k: string) => r.entries.find((e) => e.key === k)!.value;
+  assert.ok(Math.abs(get('non-Gaussian') - -(T / 12) * eta ** 3) <= 1e-12 * eta ** 3, `${get('non-Gaussian')}`);
+  const r2 = await sdeCorollary({ landscape: { spec: 'gauss' }, exact: true, T, eta, order: 2, workers: 0 });
+  assert.ok(Math.abs(r2.entries[0]!.value) <= 1e-15, `order 2: ${r2.entries[0]!.value}`);
+  // the rest at η³ is time discretization, (T/2)·tr(HHC)·η³ = (T/2)·(1/8)·η³ (H = C = ½)
+  assert.ok(Math.abs(get('Gaussian and discretization') - (T / 16) * eta ** 3) <= 1e-12 * eta ** 3, `${get('Gaussian and discretization')}`);
 });

@@ -1,12 +1,12 @@
 /**
  * @file The corollaries that are differences of plain series (docs/theory.md §4, THEORY §9):
- * epochs (Corollary 3) and batch size with GDC (Corollary 4). Each is a linear combination of
+ * epochs (Corollary 3), batch size with GDC (Corollary 4) and SGD − SDE (Corollary 5). Each is a linear combination of
  * uvalues, so one `combineSeries` gives its value and a standard error that counts the shared
  * statistics once.
  */
-import { checkOrder, gd, InputError, opt, optionError, positiveInt, sgd, type Quantity, type Shuffle } from '../core/index.ts';
+import { checkOrder, gd, InputError, opt, optionError, positiveInt, sdeSchedule, sgd, type Quantity, type Shuffle } from '../core/index.ts';
 import { diagram, rationals } from '../diagrams/index.ts';
-import { combineSeries, seriesTerms, type WeightedSeries } from '../theory/index.ts';
+import { combineSeries, cumulantSeriesTerms, cumulantTermsAsMoments, sdeSeriesTerms, seriesTerms, type WeightedSeries } from '../theory/index.ts';
 import type { CorollaryResult } from './result.ts';
 import { plainStats, type StatsSourceOptions } from './source.ts';
 
@@ -104,6 +104,51 @@ export async function batchCorollary(o: BatchOptions): Promise<CorollaryResult> 
       { key: 'GDC − SGD', value: c.value, stderr: c.stderr, units: 'test loss after the run' },
     ],
     inputs: { N, eta, order },
+    checks: [],
+  };
+}
+
+export interface SdeCorollaryOptions extends StatsSourceOptions {
+  /** Steps of SGD (one epoch of fresh rows, N = T·B) and time of the SDE. */
+  T: number;
+  B?: number;
+  eta: number;
+  /** Order of the series (default 3: where the non-Gaussian part first shows). */
+  order?: number;
+}
+
+/**
+ * Corollary 5: one epoch of batch-B SGD (T steps) minus the SDE that matches its noise, split
+ * by the cumulants SGD's noise carries: the *non-Gaussian* part is SGD's share from cumulant
+ * diagrams with a part of ≥ 3 nodes (joint cumulants the SDE's Gaussian noise does not have;
+ * leading term −(T/6)·S:J·η³), the rest is Gaussian and time discretization (at η³ at G = 0,
+ * (T/2)·tr(HHC)·η³: THEORY §8, checked by the SDE series' oracle). Cumulant shares are read
+ * through `cumulantTermsAsMoments`, so a stats file of uvalues suffices.
+ */
+export async function sdeCorollary(o: SdeCorollaryOptions): Promise<CorollaryResult> {
+  const where = 'sde';
+  const eta = checkEta(where, o.eta);
+  const order = checkOrder(o.order ?? 3, where);
+  const T = positiveInt(where, 'T', o.T);
+  const B = positiveInt(where, 'B', o.B ?? 1);
+  const S = sgd({ N: T * B, B, E: 1 });
+  const stats = await plainStats(where, o, order, 'test');
+  const sgdTerms = seriesTerms(S, order, 'test');
+  const sdeTerms = sdeSeriesTerms(sdeSchedule({ T, B }), order, 'test');
+  const nonGaussian = cumulantTermsAsMoments(cumulantSeriesTerms(S, order, 'test').filter((t) => t.diagram.parts.some((p) => p.length >= 3)), 'test');
+  const total = combineSeries(stats, [{ terms: sgdTerms, eta, weight: 1 }, { terms: sdeTerms, eta, weight: -1 }], order);
+  const ng = combineSeries(stats, [{ terms: nonGaussian, eta, weight: 1 }], order);
+  const gauss = combineSeries(stats, [{ terms: sgdTerms, eta, weight: 1 }, { terms: sdeTerms, eta, weight: -1 }, { terms: nonGaussian, eta, weight: -1 }], order);
+  const u = 'test loss after T steps';
+  return {
+    name: 'sde',
+    title: `one epoch of batch-${B} SGD (T = ${T} steps) minus its SDE at η = ${eta}, test loss, series to order η^${order}`,
+    entries: [
+      { key: 'SGD − SDE', value: total.value, stderr: total.stderr, units: u },
+      { key: 'non-Gaussian', value: ng.value, stderr: ng.stderr, units: u },
+      { key: 'Gaussian and discretization', value: gauss.value, stderr: gauss.stderr, units: u },
+    ],
+    inputs: { T, B, eta, order },
     checks: [],
   };
 }
