@@ -2,3 +2,4 @@
 export { corollaryJson, type CorollaryEntry, type CorollaryName, type CorollaryResult } from './result.ts';
 export { plainStats, type StatsSourceOptions } from './source.ts';
 export { batchCorollary, epochsCorollary, sdeCorollary, type BatchOptions, type EpochsOptions, type SdeCorollaryOptions } from './plain.ts';
+export { corollary, COROLLARIES, COROLLARY_NAMES, type CorollaryOptionsByName } from './corollary.ts';

@@ -4,7 +4,7 @@
  */
 export {
   renderDiagrams, diagramsJson, renderPrediction, predictionJson, renderStats, renderSimulation, renderCompare,
-  renderLandscapeList, landscapeListJson, renderLandscapeSummary,
+  renderLandscapeList, landscapeListJson, renderLandscapeSummary, renderCorollary, observableTitle,
 } from './text.ts';
 export { readJson, readStats, readSimulation } from './read.ts';
 export { svgFileName, writeDiagramDrawings } from './drawings.ts';

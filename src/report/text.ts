@@ -5,6 +5,7 @@
  */
 import { describeObservable, describeSchedule, describeSeriesSchedule, exactFormat, formatExact, formatNumber, formatStderr, textTable, type Observable, type Schedule, type SeriesSchedule } from '../core/index.ts';
 import { rationals, type Diagram } from '../diagrams/index.ts';
+import type { CorollaryResult } from '../corollaries/index.ts';
 import type { LandscapeSummary, LandscapeTemplate, ParamSpec } from '../landscapes/index.ts';
 import type { CompareResult, SimulationResult, SummaryRow } from '../sim/index.ts';
 import type { StatsResult } from '../stats/index.ts';
@@ -193,4 +194,22 @@ export function renderLandscapeSummary(s: LandscapeSummary): string {
   return `${s.name}${s.description ? ` — ${s.description}` : ''}\n` + textTable(rows, { indent: '  ' }) +
     z.note(`${formatNumber(scale)} (the larger exact one of the loss and |G|)`, '  ') +
     'exact:\n' + s.exact.map((e) => `  - ${e}\n`).join('');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Corollaries
+
+/** The title, a table of entries with standard errors and units, the assumptions checked, the inputs. */
+export function renderCorollary(r: CorollaryResult): string {
+  const exact = r.entries.every((e) => e.stderr === 0);
+  const out = [`${r.name}: ${r.title}\n`];
+  out.push(textTable([
+    ['', 'value', ...(exact ? [] : ['± stderr']), 'units'],
+    ...r.entries.map((e) => [e.key, formatExact(e.value), ...(exact ? [] : [formatStderr(e.stderr)]), e.units]),
+  ], { indent: '  ' }));
+  if (exact) out.push('  (exact statistics: no standard errors)\n');
+  for (const c of r.checks) out.push(`  checked: ${c.what} = ${formatNumber(c.value)} (limit ${formatNumber(c.limit)})\n`);
+  const inputs = Object.entries(r.inputs).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`);
+  out.push(`  inputs: ${inputs.join(' ')}\n`);
+  return out.join('');
 }

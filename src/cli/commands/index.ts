@@ -1,10 +1,11 @@
 /** @file The list of subcommands; each module adds one command to the program. */
 import type { Command } from 'commander';
 import { registerCompare } from './compare.ts';
+import { registerCorollary } from './corollary.ts';
 import { registerDiagrams } from './diagrams.ts';
 import { registerLandscapes } from './landscapes.ts';
 import { registerPredict } from './predict.ts';
 import { registerSimulate } from './simulate.ts';
 import { registerStats } from './stats.ts';
 
-export const commands: Array<(program: Command) => void> = [registerCompare, registerDiagrams, registerPredict, registerStats, registerLandscapes, registerSimulate];
+export const commands: Array<(program: Command) => void> = [registerCompare, registerCorollary, registerDiagrams, registerPredict, registerStats, registerLandscapes, registerSimulate];
