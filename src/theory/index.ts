@@ -3,3 +3,5 @@ export { predict, MissingStatsError, type PredictOptions, type Prediction, type 
 export { seriesTerms, neededDiagrams, coefficientMultiplier, type SeriesTerm } from './series.ts';
 export { parseStats, type StatsFile, type DiagramStats } from './stats-file.ts';
 export { tensorsFromSamples, quadraticTensors, type LandscapeTensors, type WeightedSamples } from './tensors.ts';
+export { resum, resumDiagrams, MAX_P as RESUM_MAX_P, type ResumOptions, type Resummed, type ResummedTerm } from './resum.ts';
+export { timeSum, type TimePattern, type TimeSumOptions, type TimeSum } from './timesum.ts';
