@@ -13,8 +13,9 @@
  *   and the displacement δ_T = θ_T − θ₀.
  * `linearSgdExpectation` runs it in float64 at one η; `linearSgdSeries` runs the same
  * enumeration on power series in η truncated at a given order, for Taylor coefficients.
- * Cost: atoms^N training sets × (distinct epochs)^E runs of T steps of P² work — keep it small
- * (N ≤ 4, atoms ≤ 3, P ≤ 3); a guard refuses enumerations above ~2·10⁸ steps·P².
+ * Cost: atoms^N training sets (for `reshuffle` and GD, which do not see the order of the rows,
+ * one per multiset) × (distinct epochs)^E runs of T steps of P² work — keep it small (N ≤ 4,
+ * atoms ≤ 3, P ≤ 3); a guard refuses enumerations above ~2·10⁸ steps·P².
  */
 import type { Observable, Schedule } from '../core/index.ts';
 
@@ -196,13 +197,26 @@ function enumerate<R>(q: QuadraticLandscape, s: Schedule, ring: Ring<R>): Sums<R
     return out;
   };
 
+  // Under `reshuffle` and GD every row plays the same part, so a training set's expectation does
+  // not depend on the order of its rows: run one ordering (non-decreasing atoms) of each multiset,
+  // weighted by its N!/Π mult! orderings. `fixed` runs every N-tuple.
+  const symmetric = s.kind === 'gd' || s.shuffle === 'reshuffle';
+  const factorial = (k: number): number => (k <= 1 ? 1 : k * factorial(k - 1));
   for (let code = 0; code < A ** N; code++) {
     let c = code;
     let prob = 1;
+    let sorted = true;
     for (let n = 0; n < N; n++) {
       rows[n] = c % A;
       c = Math.floor(c / A);
       prob *= noise.weights[rows[n]!]!;
+      if (n > 0 && rows[n]! < rows[n - 1]!) sorted = false;
+    }
+    if (symmetric) {
+      if (!sorted) continue;
+      let orderings = factorial(N);
+      for (let x = 0; x < A; x++) orderings /= factorial(rows.filter((r) => r === x).length);
+      prob *= orderings;
     }
     if (prob === 0) continue;
     // The training set's own loss at θ₀ + δ: l₀ + mean offset + ḡ_N·δ + ½δᵀHδ.
