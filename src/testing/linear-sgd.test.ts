@@ -9,35 +9,9 @@ import assert from 'node:assert/strict';
 import { gd, sgd, describeSchedule, type Schedule } from '../core/index.ts';
 import { diagrams, type Diagram } from '../diagrams/index.ts';
 import { predict } from '../theory/index.ts';
-import { linearSgdExpectation, linearSgdSeries, uniformStream, type QuadraticLandscape } from './index.ts';
+import { linearSgdExpectation, linearSgdSeries, randomQuadratic, type QuadraticLandscape } from './index.ts';
 
 // ---- landscapes ----
-
-/**
- * A random quadratic landscape: `atoms` atoms with non-uniform probabilities, anisotropic and
- * non-Gaussian ξ (a few arbitrary points, not centered), G ≠ 0, offsets, and H = MMᵀ + εI
- * (positive definite, dense) or, with `indefinite`, a dense symmetric matrix with a negative eigenvalue.
- */
-function randomQuadratic(seed: number, P: number, atoms: number, indefinite = false): QuadraticLandscape {
-  const r = uniformStream(seed);
-  const u = () => 2 * r() - 1;
-  const raw = Array.from({ length: atoms }, (_, i) => 1 + 2 * i + r());
-  const total = raw.reduce((a, b) => a + b, 0);
-  const weights = Float64Array.from(raw, (x) => x / total);
-  const scales = Array.from({ length: P }, (_, i) => 1.5 / (1 + i)); // anisotropic
-  const xi = Array.from({ length: atoms }, () => Float64Array.from({ length: P }, (_, i) => scales[i]! * u()));
-  const G = Float64Array.from({ length: P }, u);
-  const M = Float64Array.from({ length: P * P }, u);
-  const H = new Float64Array(P * P);
-  for (let i = 0; i < P; i++) for (let j = 0; j < P; j++) {
-    let s = 0;
-    for (let k = 0; k < P; k++) s += M[i * P + k]! * M[j * P + k]!;
-    H[i * P + j] = indefinite ? (M[i * P + j]! + M[j * P + i]!) / 2 : s / P + (i === j ? 0.3 : 0);
-  }
-  if (indefinite) H[0] = -Math.abs(H[0]!) - 1; // a negative diagonal entry: H has a negative eigenvalue
-  const offsets = Float64Array.from({ length: atoms }, u);
-  return { P, G, H, noise: { weights, xi, offsets }, l0: u() };
-}
 
 /** MEAN ESTIMATION: l_x(w) = ½Hw² + xSw, x = ±1 equiprobable (G = 0, ξ = ±S, C = S²). */
 const meanEstimation = (H: number, S: number): QuadraticLandscape => ({

@@ -13,11 +13,12 @@
  *   and the displacement δ_T = θ_T − θ₀.
  * `linearSgdExpectation` runs it in float64 at one η; `linearSgdSeries` runs the same
  * enumeration on power series in η truncated at a given order, for Taylor coefficients.
+ * `randomQuadratic` makes seeded test landscapes for it and for `quadraticTensors`.
  * Cost: atoms^N training sets (for `reshuffle` and GD, which do not see the order of the rows,
  * one per multiset) × (distinct epochs)^E runs of T steps of P² work — keep it small (N ≤ 4,
  * atoms ≤ 3, P ≤ 3); a guard refuses enumerations above ~2·10⁸ steps·P².
  */
-import type { Observable, Schedule } from '../core/index.ts';
+import { rng, type Observable, type Schedule } from '../core/index.ts';
 
 /** A quadratic landscape with a constant Hessian on weighted atoms (as `quadraticTensors` takes it). */
 export interface QuadraticLandscape {
@@ -279,4 +280,31 @@ export function linearSgdSeries(q: QuadraticLandscape, schedule: Schedule, order
   if (!Number.isInteger(order) || order < 0) throw new Error(`linear-sgd: order must be a non-negative integer, got ${order}`);
   const sums = enumerate(q, schedule, seriesRing(order));
   return Object.freeze({ order, test: sums.test, train: sums.train, gap: sums.gap, displacement: sums.displacement, value: pick(sums, observable, q.P) });
+}
+
+/**
+ * A random quadratic landscape: `atoms` atoms with non-uniform probabilities, anisotropic and
+ * non-Gaussian ξ (a few arbitrary points, not centered), G ≠ 0, offsets, and H = MMᵀ + εI
+ * (positive definite, dense) or, with `indefinite`, a dense symmetric matrix with a negative eigenvalue.
+ */
+export function randomQuadratic(seed: number, P: number, atoms: number, indefinite = false): QuadraticLandscape {
+  const g = rng(seed);
+  const r = () => g.uniform();
+  const u = () => 2 * r() - 1;
+  const raw = Array.from({ length: atoms }, (_, i) => 1 + 2 * i + r());
+  const total = raw.reduce((a, b) => a + b, 0);
+  const weights = Float64Array.from(raw, (x) => x / total);
+  const scales = Array.from({ length: P }, (_, i) => 1.5 / (1 + i)); // anisotropic
+  const xi = Array.from({ length: atoms }, () => Float64Array.from({ length: P }, (_, i) => scales[i]! * u()));
+  const G = Float64Array.from({ length: P }, u);
+  const M = Float64Array.from({ length: P * P }, u);
+  const H = new Float64Array(P * P);
+  for (let i = 0; i < P; i++) for (let j = 0; j < P; j++) {
+    let s = 0;
+    for (let k = 0; k < P; k++) s += M[i * P + k]! * M[j * P + k]!;
+    H[i * P + j] = indefinite ? (M[i * P + j]! + M[j * P + i]!) / 2 : s / P + (i === j ? 0.3 : 0);
+  }
+  if (indefinite) H[0] = -Math.abs(H[0]!) - 1; // a negative diagonal entry: H has a negative eigenvalue
+  const offsets = Float64Array.from({ length: atoms }, u);
+  return { P, G, H, noise: { weights, xi, offsets }, l0: u() };
 }
