@@ -160,3 +160,4 @@ export function syntheticImages(name: string, count: number, shape: [number, num
   const labels = Int32Array.from({ length: count }, () => r.int(10));
   return { name, count, shape, classes: 10, pixels, labels };
 }
+export { linearSgdExpectation, linearSgdSeries, randomQuadratic, type QuadraticLandscape, type LinearSgdExpectation, type LinearSgdSeries } from './linear-sgd.ts';
