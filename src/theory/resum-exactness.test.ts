@@ -190,7 +190,10 @@ const schedules: Schedule[] = [
   gd({ N: 2, T: 3 }),
 ];
 
+let worst = 0;
 function close(got: number, want: number, scale: number, what: string) {
+  worst = Math.max(worst, Math.abs(got - want) / Math.max(Math.abs(want), scale));
+  if (process.env.RESUM_SHOW) console.log(what, got, want);
   const tol = 1e-9 * Math.max(Math.abs(want), scale);
   assert.ok(Math.abs(got - want) <= tol, `${what}: ${got} vs ${want} (diff ${(got - want).toExponential(2)}, tol ${tol.toExponential(2)})`);
 }
@@ -217,3 +220,7 @@ for (const order of [1, 2, 3]) {
     }
   });
 }
+
+test.after?.(() => {
+  if (process.env.RESUM_SHOW) console.log(`worst relative error ${worst.toExponential(2)}`);
+});

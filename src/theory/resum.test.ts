@@ -45,3 +45,48 @@ test('bad input: a divergent long-time limit names the eigenvalue and η; P beyo
   assert.throws(() => resum({ tensors: pos, schedule: sgd({ N: 2, E: 2 }), order: 2, observable: 'test', eta: [0.1], longTime: true }), (e: unknown) => e instanceof InputError && /E = 2/.test(e.message));
   assert.throws(() => resum({ tensors: pos, schedule: gd({ N: 2, T: 1 }), order: 4, observable: 'test', eta: [0.1] }), (e: unknown) => e instanceof InputError && /`order`/.test(e.message));
 });
+
+test('long time and continuous: GD long-time offset + velocity·T equals T = 10⁵ to 1e-10; a flat direction drifts at the velocity −ηG per step (coordinate, order 1); the continuous variant is within O(η) of the discrete', () => {
+  // two directions: H = diag(0.8, 0) in a rotated basis, gradient noise on both
+  const c = Math.cos(0.3), sn = Math.sin(0.3);
+  const Hd = [0.8, 0];
+  const H = Float64Array.from([0, 1, 2, 3], (k) => {
+    const i = k >> 1, j = k & 1;
+    const R = [[c, -sn], [sn, c]];
+    return R[i]![0]! * Hd[0]! * R[j]![0]! + R[i]![1]! * Hd[1]! * R[j]![1]!;
+  });
+  const G = Float64Array.of(0.2, -0.1);
+  const tensors = quadraticTensors({ P: 2, G, H, noise: { weights: Float64Array.of(0.5, 0.5), xi: [Float64Array.of(0.5, 0.2), Float64Array.of(-0.5, -0.2)] } });
+  // decaying observable: the gap sees only the H ≻ 0 direction through C:H-type diagrams
+  const eta = [0.05, 0.2];
+  const far = resum({ tensors, schedule: gd({ N: 3, T: 100_000 }), order: 2, observable: 'gap', eta });
+  const lim = resum({ tensors, schedule: gd({ N: 3, T: 1 }), order: 2, observable: 'gap', eta, longTime: true });
+  // the flat direction's noise makes the gap grow linearly (the (01)(01) diagram's root edge does not decay)
+  assert.ok(lim.velocity && lim.velocity.every((v) => v.value > 0), 'the gap grows along the flat direction');
+  far.values.forEach((v, i) => {
+    const want = lim.values[i]!.value + lim.velocity![i]!.value * 100_000;
+    assert.ok(Math.abs(v.value - want) <= 1e-10 * Math.abs(v.value), `gap T=1e5 ${v.value} vs offset + velocity·T ${want}`);
+  });
+  // a coordinate along the flat eigenvector u = (−sin, cos)·… : its displacement grows at −η u·G per step
+  const flat = resum({ tensors, schedule: gd({ N: 3, T: 1 }), order: 1, observable: { coordinate: 1 }, eta, longTime: true });
+  assert.ok(flat.velocity, 'a velocity is reported');
+  const u = [-sn, c]; // the eigenvector of eigenvalue 0
+  flat.velocity!.forEach((v, i) => {
+    const want = -eta[i]! * u[1]! * (u[0]! * G[0]! + u[1]! * G[1]!);
+    assert.ok(Math.abs(v.value - want) <= 1e-12, `velocity ${v.value} vs ${want}`);
+  });
+  // finite T: offset + velocity·T equals the finite-T prediction once the decaying part has converged
+  const T = 2000;
+  const finite = resum({ tensors, schedule: gd({ N: 3, T }), order: 1, observable: { coordinate: 1 }, eta });
+  finite.values.forEach((v, i) => {
+    const want = flat.values[i]!.value + flat.velocity![i]!.value * T;
+    assert.ok(Math.abs(v.value - want) <= 1e-9 * Math.abs(want), `finite T ${v.value} vs offset + velocity·T ${want}`);
+  });
+  // continuous vs discrete: relative difference O(η) (shrinks ~ linearly with η)
+  const diff = [0.01, 0.001].map((h) => {
+    const d = resum({ tensors, schedule: gd({ N: 3, T: Math.round(1 / h) }), order: 2, observable: 'gap', eta: [h] }).values[0]!.value;
+    const q = resum({ tensors, schedule: gd({ N: 3, T: Math.round(1 / h) }), order: 2, observable: 'gap', eta: [h], continuous: true }).values[0]!.value;
+    return Math.abs(d - q) / Math.abs(d);
+  });
+  assert.ok(diff[0]! < 0.05 && diff[1]! < diff[0]! / 5, `continuous − discrete: ${diff.join(', ')}`);
+});

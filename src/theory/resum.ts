@@ -86,14 +86,25 @@ export function resumDiagrams(k: number, observable: Observable): { diagram: Dia
 
 /** out[a, μ, b] = Σ_i t[a, i, b] V[i, μ] on every index: the tensor in the eigenbasis. */
 function rotate(t: Float64Array, D: number, V: Float64Array, P: number): Float64Array {
+  // with t longer than P^D, the leading factor is an untouched block index (only the last D rotate)
+  const lead = t.length / P ** D;
   let cur = t;
   for (let mode = 0; mode < D; mode++) {
-    const pre = P ** mode;
+    const pre = lead * P ** mode;
     const post = P ** (D - mode - 1);
     const out = new Float64Array(cur.length);
     for (let a = 0; a < pre; a++) {
       for (let i = 0; i < P; i++) {
         const src = (a * P + i) * post;
+        if (post === 1) {
+          // last index: a contiguous row of V
+          const c = cur[src]!;
+          if (c === 0) continue;
+          const dst = a * P;
+          const vi = i * P;
+          for (let mu = 0; mu < P; mu++) out[dst + mu]! += c * V[vi + mu]!;
+          continue;
+        }
         for (let mu = 0; mu < P; mu++) {
           const v = V[i * P + mu]!;
           if (v === 0) continue;
@@ -173,6 +184,22 @@ export function resumAnyEta(opts: ResumOptions): Resummed {
     cache.set(key, r);
     return r;
   };
+  /** The diagonal of VᵀtV (off-diagonal entries left 0): Σ_i V_iμ (tV)_iμ. */
+  const rotatedDiagonal = (key: string, make: () => Float64Array | null): Float64Array | null => {
+    const full = cache.get(key);
+    if (full !== undefined) return full;
+    const dk = `diag ${key}`;
+    if (cache.has(dk)) return cache.get(dk)!;
+    const t = make();
+    let out: Float64Array | null = null;
+    if (t) {
+      const tv = rotate(t, 1, V, P); // only the last index rotated: (tV)[i, μ]
+      out = new Float64Array(P * P);
+      for (let i = 0; i < P; i++) for (let mu = 0; mu < P; mu++) out[mu * P + mu]! += V[i * P + mu]! * tv[i * P + mu]!;
+    }
+    cache.set(dk, out);
+    return out;
+  };
   const diagLambda = () => {
     const d = new Float64Array(P * P);
     for (let i = 0; i < P; i++) d[i * P + i] = lam[i]!;
@@ -192,6 +219,19 @@ export function resumAnyEta(opts: ResumOptions): Resummed {
       ...(observable === 'train' || observable === 'gap' ? { rootPart: d.part[0]! } : {}),
     };
     const components = componentsOf(pattern, s);
+    // A singleton degree-2 node (or a test root with two children) carries H, diagonal in the
+    // eigenbasis: its two edges carry one μ. A two-index part tensor on two such edges then only
+    // needs its diagonal — one P³ product instead of two (order 2 at large P).
+    const cls = Array.from({ length: E }, (_, e) => e);
+    const find = (e: number): number => (cls[e] === e ? e : (cls[e] = find(cls[e]!)));
+    for (const nodes of d.parts) {
+      const v = nodes[0]!;
+      const hessian = nodes.length === 1 && (v === 0 ? isQuantity(observable) && observable !== 'train' && observable !== 'gap' : true) && degree(v) === 2;
+      if (hessian) {
+        const es = [...d.children[v]!.map((c) => c - 1), ...(v === 0 ? [] : [v - 1])];
+        cls[find(es[0]!)] = find(es[1]!);
+      }
+    }
     // each part's tensor and, per edge, the stride of its index in that tensor
     const factors: { t: Float64Array; stride: number[] }[] = [];
     for (const nodes of d.parts) {
@@ -203,7 +243,12 @@ export function resumAnyEta(opts: ResumOptions): Resummed {
         else t = D === 2 ? (cache.get('root 2') ?? (cache.set('root 2', diagLambda()), cache.get('root 2')!)) : rotated(`root ${D}`, () => tensors.cumulant([D]), D);
       } else {
         const degs = nodes.map(degree);
-        t = degs.length === 1 && degs[0] === 2 ? diagLambda() : rotated(`κ(${degs.join(',')})`, () => tensors.cumulant(degs), D);
+        const diagonalOnly = D === 2 && find(edgesAt[0]!) === find(edgesAt[1]!);
+        t = degs.length === 1 && degs[0] === 2
+          ? diagLambda()
+          : diagonalOnly
+            ? rotatedDiagonal(`κ(${degs.join(',')})`, () => tensors.cumulant(degs))
+            : rotated(`κ(${degs.join(',')})`, () => tensors.cumulant(degs), D);
       }
       if (!t) return { diagram: d, sign, edges: E, W: null, pattern, components };
       const stride = new Array<number>(E).fill(0);
