@@ -90,3 +90,20 @@ test('long time and continuous: GD long-time offset + velocity·T equals T = 10�
   });
   assert.ok(diff[0]! < 0.05 && diff[1]! < diff[0]! / 5, `continuous − discrete: ${diff.join(', ')}`);
 });
+
+test('ARCHIMEDES (exact tensors): the long-time velocity along z is η²/6 with continuous propagators, and the slope of R_3(T) with discrete ones — also for a schedule given with N = B (fresh rows, not GD)', async () => {
+  const { measureTensors } = await import('../stats/index.ts');
+  const m = await measureTensors({ landscape: { spec: 'archimedes' }, degree: 3, exact: true });
+  const z = { coordinate: 2 };
+  for (const eta of [0.01, 0.05]) {
+    for (const N of [1, 1000]) {
+      const cont = resum({ tensors: m.tensors, schedule: sgd({ N, B: 1 }), order: 3, observable: z, eta: [eta], longTime: true, continuous: true });
+      assert.ok(Math.abs(cont.velocity![0]!.value - eta ** 2 / 6) <= 1e-12 * eta ** 2, `continuous N=${N}: ${cont.velocity![0]!.value}`);
+      const disc = resum({ tensors: m.tensors, schedule: sgd({ N, B: 1 }), order: 3, observable: z, eta: [eta], longTime: true });
+      const at = (T: number) => resum({ tensors: m.tensors, schedule: sgd({ N: T, B: 1 }), order: 3, observable: z, eta: [eta] }).values[0]!.value;
+      const slope = (at(20000) - at(10000)) / 10000;
+      assert.ok(Math.abs(disc.velocity![0]!.value - slope) <= 1e-9 * slope, `discrete N=${N}: ${disc.velocity![0]!.value} vs slope ${slope}`);
+      assert.ok(disc.velocity![0]!.value > eta ** 2 / 6, 'SGD’s discrete steps drift faster than the leading order');
+    }
+  }
+});

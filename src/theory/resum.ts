@@ -141,7 +141,11 @@ export function resum(opts: ResumOptions): Resummed {
  * a polynomial in η for finite T.
  */
 export function resumAnyEta(opts: ResumOptions): Resummed {
-  const { tensors, schedule: s } = opts;
+  const { tensors } = opts;
+  // Long-time SGD is one epoch of fresh rows: K = N/B → ∞, so a part's timed nodes share a step
+  // (the 'sameStep' regime) whatever N the caller's schedule carries — with N = B it would
+  // otherwise look like GD (K = 1), where a sample is seen at every step.
+  const s: Schedule = opts.longTime && opts.schedule.kind === 'sgd' ? { ...opts.schedule, N: Infinity, K: Infinity, T: Infinity } : opts.schedule;
   const P = tensors.P;
   const order = opts.order;
   if (!Number.isInteger(order) || order < 0 || order > 3) throw optionError(WHERE, 'order', `must be 0, 1, 2 or 3 (irreducible diagrams with ≤ 3 edges), got ${order}`);
@@ -153,7 +157,7 @@ export function resumAnyEta(opts: ResumOptions): Resummed {
   eta.forEach((x, i) => {
     if (!Number.isFinite(x)) throw new InputError(`${WHERE}: ${opt('eta')}[${i}] must be a finite number, got ${x}`);
   });
-  if (longTime && s.kind === 'sgd' && s.E !== 1) throw optionError(WHERE, 'longTime', `takes SGD with one epoch of fresh rows (E = 1), got E = ${s.E}`);
+  if (longTime && opts.schedule.kind === 'sgd' && opts.schedule.E !== 1) throw optionError(WHERE, 'longTime', `takes SGD with one epoch of fresh rows (E = 1), got E = ${s.E}`);
   if (opts.theta0 && opts.theta0.length !== P) throw optionError(WHERE, 'theta0', `must have P = ${P} entries, got ${opts.theta0.length}`);
 
   // H and its eigenbasis; eigenvalues at rounding distance from 0 are flat directions exactly
