@@ -17,14 +17,21 @@ export interface CorollaryEntry {
   readonly units: string;
 }
 
+export interface CorollaryCheck {
+  readonly what: string;
+  readonly value: number;
+  /** What the value had to satisfy, e.g. '≤ 1e-6' or '> 0'. */
+  readonly requirement: string;
+}
+
 export interface CorollaryResult {
   readonly name: CorollaryName;
   /** One line saying what was computed, for the human output. */
   readonly title: string;
   readonly entries: readonly CorollaryEntry[];
   readonly inputs: Readonly<Record<string, unknown>>;
-  /** Assumptions checked, with the measured values (e.g. |G| at θ₀). */
-  readonly checks: readonly { readonly what: string; readonly value: number; readonly limit: number }[];
+  /** Assumptions checked, with the measured values (e.g. |G| at θ₀ and `≤ 1e-6`). */
+  readonly checks: readonly CorollaryCheck[];
 }
 
 /** The JSON shape of the issue: one number when there is one entry, else objects keyed by entry. */

@@ -6,12 +6,12 @@
  * minimum (|G| small), a flat direction, H ≻ 0 — and refuses with the measured value.
  * Standard errors: the jackknife over the whole computation (`jackknifed`), 0 when exact.
  */
-import { cholesky, choleskySolve, gd, InputError, optionError, positiveInt, sgd } from '../core/index.ts';
+import { cholesky, choleskySolve, formatNumber, gd, InputError, optionError, positiveInt, sgd } from '../core/index.ts';
 import type { Landscape, LandscapeRef } from '../landscapes/index.ts';
 import { jackknifed, measureTensors, type MeasuredTensors } from '../stats/index.ts';
 import { resum, type LandscapeTensors } from '../theory/index.ts';
 import { checkEta } from './plain.ts';
-import type { CorollaryEntry, CorollaryResult } from './result.ts';
+import type { CorollaryCheck, CorollaryEntry, CorollaryResult } from './result.ts';
 
 export interface TensorSourceOptions {
   landscape: LandscapeRef | Landscape;
@@ -35,13 +35,23 @@ async function tensorsFor(where: string, o: TensorSourceOptions, degree: number)
 const norm = (g: Float64Array | null) => Math.sqrt(g ? g.reduce((s: number, x: number) => s + x * x, 0) : 0);
 
 /** Refuse unless |G| at θ₀ is within `max` (allowing 3 standard errors of sampled G). */
-function checkMinimum(where: string, m: MeasuredTensors, max: number): { what: string; value: number; limit: number } {
+function checkMinimum(where: string, m: MeasuredTensors, max: number): CorollaryCheck {
   const g = jackknifed(m, (t) => [norm(t.cumulant([1]))]);
   const limit = max + 3 * g.stderr[0]!;
   if (!(g.value[0]! <= limit)) {
     throw new InputError(`${where}: assumes θ₀ is a minimum (G = 0), but |G| = ${g.value[0]!.toPrecision(4)} at θ₀${m.exact ? '' : ` ± ${g.stderr[0]!.toPrecision(2)}`}, above ${max} (set \`maxGradient\` to allow it)`);
   }
-  return { what: '|G| at θ₀', value: g.value[0]!, limit };
+  return { what: '|G| at θ₀', value: g.value[0]!, requirement: `≤ ${formatNumber(limit)}` };
+}
+
+/**
+ * The tensors with G = 0: what a corollary that assumes a minimum computes with, once
+ * `checkMinimum` has found |G| within its allowance (an estimated G is noise of size 1/√S, and
+ * along a flat direction even that noise would grow like T³ in the re-summed series). Only the
+ * mean gradient changes: the cumulants of two or more nodes do not involve it.
+ */
+function atMinimum(t: LandscapeTensors): LandscapeTensors {
+  return { ...t, cumulant: (degrees) => (degrees.length === 1 && degrees[0] === 1 ? null : t.cumulant(degrees)), moment: t.moment };
 }
 
 function eigenvaluesOf(t: LandscapeTensors): Float64Array {
@@ -69,18 +79,32 @@ export async function driftCorollary(o: DriftOptions): Promise<CorollaryResult> 
   const B = positiveInt(where, 'B', o.B ?? 1);
   const m = await tensorsFor(where, o, 3);
   const checks = [checkMinimum(where, m, o.maxGradient ?? MIN_GRADIENT)];
-  const lam = eigenvaluesOf(m.tensors);
-  const flat = [...lam].filter((l) => l === 0).length;
+  // A flat direction: an eigenvalue 0 — up to rounding when exact, within 3 jackknife standard
+  // errors when H is estimated (each replicate then takes it as exactly flat too).
+  const lamJ = jackknifed(m, (t) => [...eigenvaluesOf(t)]);
+  const isFlat = lamJ.value.map((l, k) => Math.abs(l) <= 3 * lamJ.stderr[k]! || l === 0);
+  const flat = isFlat.filter(Boolean).length;
   if (flat === 0) {
-    const smallest = [...lam].reduce((a, b) => (Math.abs(b) < Math.abs(a) ? b : a));
-    throw new InputError(`${where}: assumes a valley of minima (a flat direction of H, eigenvalue 0), but the eigenvalue of H nearest 0 is ${smallest.toPrecision(4)}`);
+    const k = lamJ.value.reduce((best, l, i) => (Math.abs(l) < Math.abs(lamJ.value[best]!) ? i : best), 0);
+    throw new InputError(`${where}: assumes a valley of minima (a flat direction of H, eigenvalue 0), but the eigenvalue of H nearest 0 is ${lamJ.value[k]!.toPrecision(4)}${m.exact ? '' : ` ± ${lamJ.stderr[k]!.toPrecision(2)}`}`);
   }
-  checks.push({ what: 'flat directions of H (eigenvalue 0)', value: flat, limit: m.P });
+  const flatTol = m.exact ? 0 : 2 * Math.max(...lamJ.value.map((l, k) => (isFlat[k] ? Math.abs(l) + 3 * lamJ.stderr[k]! : 0)));
+  checks.push({ what: `flat directions of H (eigenvalue 0${m.exact ? '' : ', within 3 standard errors'}, of P = ${m.P})`, value: flat, requirement: '≥ 1' });
   const names = Array.from({ length: m.P }, (_, i) => Object.entries(m.coordinates ?? {}).find(([, j]) => j === i)?.[0] ?? `θ_${i}`);
   const velocities = (t: LandscapeTensors, continuous: boolean) =>
-    names.map((_, i) => resum({ tensors: t, schedule: sgd({ N: B, B }), order: 3, observable: { coordinate: i }, eta: [eta], longTime: true, continuous }).velocity?.[0]?.value ?? 0);
-  const cont = jackknifed(m, (t) => velocities(t, true));
-  const disc = jackknifed(m, (t) => velocities(t, false));
+    names.map((_, i) => resum({ tensors: atMinimum(t), schedule: sgd({ N: B, B }), order: 3, observable: { coordinate: i }, eta: [eta], longTime: true, continuous, flat: flatTol }).velocity?.[0]?.value ?? 0);
+  let cont: { value: number[]; stderr: number[] }, disc: { value: number[]; stderr: number[] };
+  try {
+    cont = jackknifed(m, (t) => velocities(t, true));
+    disc = jackknifed(m, (t) => velocities(t, false));
+  } catch (err) {
+    // Estimated tensors blur the valley: noise along the flat direction (in C, J) makes some
+    // term grow faster than linearly in T, which exact tensors of a true valley do not.
+    if (err instanceof InputError && !m.exact && /linear asymptote/.test(err.message)) {
+      throw new InputError(`${where}: the sampled tensors do not resolve the valley (${m.samples} samples): their noise along the flat direction makes the displacement grow faster than linearly (${err.message}); use \`exact\` where the landscape has atoms, or more \`samples\``);
+    }
+    throw err;
+  }
   const entries: CorollaryEntry[] = [
     ...names.map((n, i) => ({ key: n, value: cont.value[i]!, stderr: cont.stderr[i]!, units: 'per step (leading order, continuous propagators)' })),
     ...names.map((n, i) => ({ key: `${n} (discrete)`, value: disc.value[i]!, stderr: disc.stderr[i]!, units: 'per step (SGD’s discrete propagators)' })),
@@ -119,9 +143,9 @@ export async function overfitCorollary(o: OverfitOptions): Promise<CorollaryResu
   const lam = eigenvaluesOf(m.tensors);
   if (!(lam[0]! > 0)) throw new InputError(`${where}: assumes a strict minimum (H ≻ 0), but H has the eigenvalue ${lam[0]!.toPrecision(4)} at θ₀`);
   if (!(eta * lam[lam.length - 1]! < 2)) throw new InputError(`${where}: GD at η = ${eta} diverges: ηλ_max = ${(eta * lam[lam.length - 1]!).toPrecision(4)} ≥ 2 (λ_max = ${lam[lam.length - 1]!.toPrecision(4)})`);
-  checks.push({ what: 'smallest eigenvalue of H', value: lam[0]!, limit: 0 });
+  checks.push({ what: 'smallest eigenvalue of H', value: lam[0]!, requirement: '> 0' });
   const one = (t: LandscapeTensors, q: 'test' | 'gap', longTime: boolean) =>
-    resum({ tensors: t, schedule: gd({ N, T: T === Infinity ? 1 : T }), order: 2, observable: q, eta: [eta], longTime }).values[0]!.value - (q === 'test' ? t.cumulant([0])![0]! : 0);
+    resum({ tensors: atMinimum(t), schedule: gd({ N, T: T === Infinity ? 1 : T }), order: 2, observable: q, eta: [eta], longTime }).values[0]!.value - (q === 'test' ? t.cumulant([0])![0]! : 0);
   // STIC's gap estimate at θ₀: tr(H⁻¹C)/N, C = κ(g, g) (THEORY §4), by Cholesky (H ≻ 0 checked)
   const stic = (t: LandscapeTensors) => traceSolve(t.cumulant([2])!, t.cumulant([1, 1])!, t.P) / N;
   const f = (t: LandscapeTensors) => [

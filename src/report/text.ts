@@ -208,7 +208,7 @@ export function renderCorollary(r: CorollaryResult): string {
     ...r.entries.map((e) => [e.key, formatExact(e.value), ...(exact ? [] : [formatStderr(e.stderr)]), e.units]),
   ], { indent: '  ' }));
   if (exact) out.push('  (exact statistics: no standard errors)\n');
-  for (const c of r.checks) out.push(`  checked: ${c.what} = ${formatNumber(c.value)} (limit ${formatNumber(c.limit)})\n`);
+  for (const c of r.checks) out.push(`  checked: ${c.what} = ${formatNumber(c.value)} (needs ${c.requirement})\n`);
   const inputs = Object.entries(r.inputs).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`);
   out.push(`  inputs: ${inputs.join(' ')}\n`);
   return out.join('');

@@ -35,6 +35,12 @@ export interface ResumOptions {
   longTime?: boolean;
   /** θ₀, for a coordinate observable's order-0 term (default 0: the displacement). */
   theta0?: Float64Array;
+  /**
+   * Eigenvalues of H with |λ| ≤ `flat` count as flat directions, exactly 0 (default
+   * 1e-12·max|λ|: rounding). Estimated tensors need more: an H measured from samples has the
+   * sampling noise of its entries in every eigenvalue (stats' drift passes 3 standard errors).
+   */
+  flat?: number;
 }
 
 export interface ResummedTerm {
@@ -165,7 +171,9 @@ export function resumAnyEta(opts: ResumOptions): Resummed {
   const H = tensors.cumulant([2]) ?? new Float64Array(P * P);
   const { values: lam, vectors: V } = symmetricEigen(H, P);
   const scale = lam.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
-  for (let i = 0; i < P; i++) if (Math.abs(lam[i]!) <= 1e-12 * scale) lam[i] = 0;
+  const flat = Math.max(opts.flat ?? 0, 1e-12 * scale);
+  if (opts.flat !== undefined && !(opts.flat >= 0)) throw optionError(WHERE, 'flat', `must be a non-negative number, got ${opts.flat}`);
+  for (let i = 0; i < P; i++) if (Math.abs(lam[i]!) <= flat) lam[i] = 0;
   if (longTime) {
     for (const h of eta) {
       for (const l of lam) {

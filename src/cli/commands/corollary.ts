@@ -29,6 +29,8 @@ interface CorollaryCli extends DataFlags {
   T?: number | 'inf';
   order?: number;
   quantity?: Quantity;
+  maxGradient?: number;
+  groups?: number;
   json?: boolean;
   quiet?: boolean;
 }
@@ -43,6 +45,9 @@ export function stepsOrInf(value: string): number | 'inf' {
   }
 }
 
+/** The corollaries that are plain series (a stats file of uvalues will do). */
+const PLAIN = new Set(['epochs', 'batch', 'sde']);
+
 /** The flags of the statistics source, read by every corollary. */
 const SOURCE = ['landscape', 'stats', 'exact', 'samples', 'seed', 'initSeed', 'workers', 'cifar10', 'cacheDir', 'json', 'quiet'];
 
@@ -52,7 +57,7 @@ export function registerCorollary(program: Command): void {
     .argument('<name>', `one of ${COROLLARY_NAMES.join(', ')}`, oneOf(...COROLLARY_NAMES))
     .description(`the paper's corollaries as calculators, from statistics measured on a landscape: ${COROLLARY_NAMES.map((n) => `${n} (${COROLLARIES[n].description})`).join('; ')}`)
     .option('--landscape <spec>', 'built-in name (with :key=value parameters) or a module path: statistics measured here')
-    .option('--stats <file>', 'or a stats file of diagram values (perturb stats --out), for epochs, batch and sde')
+    .option('--stats <file>', 'or a stats file of diagram values (perturb stats --out): epochs, batch and sde (the others need tensors at θ₀: --landscape)')
     .option('--exact', 'exact statistics over the landscape’s atoms')
     .option('--samples <S>', 'statistics from S samples (standard errors from them)', positiveInt)
     .option('--seed <s>', 'seed of the samples', nonNegativeInt, 0)
@@ -66,6 +71,8 @@ export function registerCorollary(program: Command): void {
     .option('--T <t>', 'steps (a positive integer, or inf for the long-time limit where the corollary has one)', stepsOrInf)
     .option('--order <D>', `order of the series (0…${MAX_ORDER})`, nonNegativeInt)
     .option('--quantity <q>', 'epochs: test, train or gap', oneOf('test', 'train', 'gap'))
+    .option('--max-gradient <g>', 'drift, overfit: the largest |G| at θ₀ still taken for a minimum', positiveNumber)
+    .option('--groups <G>', 'drift, overfit, skew with --samples: jackknife groups', positiveInt)
     .option('--cifar10 <dir>', 'CIFAR-10 binary batches (or set PERTURB_CIFAR10)')
     .option('--cache-dir <dir>', 'cache directory for Fashion-MNIST (default: PERTURB_CACHE or ~/.cache/perturb)')
     .option('--quiet', 'no progress bar')
@@ -80,13 +87,14 @@ export function registerCorollary(program: Command): void {
         }
       }
       if (o.stats !== undefined && o.landscape !== undefined) throw new InputError('corollary: give --landscape or --stats, not both');
+      if (o.stats !== undefined && !PLAIN.has(name)) throw new InputError(`corollary ${name}: needs derivative tensors at θ₀, which a stats file does not hold: give --landscape SPEC with --exact or --samples S`);
       const source = o.landscape !== undefined ? { landscape: (await landscapeFromFlags(o.landscape, o)).ref } : o.stats !== undefined ? { stats: readStats(o.stats) } : {};
       const bar = phasedProgress({ stats: `${name} (statistics)` }, o.quiet);
       let r: CorollaryResult;
       try {
         const common = { ...source, exact: o.exact, samples: o.samples, seed: o.seed, initSeed: o.initSeed, workers: o.workers, onProgress: (d: number, t: number) => bar.onProgress(d, t, 'stats') };
         const T = o.T === 'inf' ? Infinity : o.T;
-        const all = { ...common, eta: o.eta, N: o.N, B: o.B, E: o.E, shuffle: o.shuffle, T, order: o.order, quantity: o.quantity };
+        const all = { ...common, eta: o.eta, N: o.N, B: o.B, E: o.E, shuffle: o.shuffle, T, order: o.order, quantity: o.quantity, maxGradient: o.maxGradient, groups: o.groups };
         const defined = Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined));
         r = await corollary(name, defined as never);
       } finally {
