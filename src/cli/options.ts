@@ -67,9 +67,18 @@ export function flagFor(command: Command, name: string): string | undefined {
  * compare): --N, --B, --E, --shuffle and --T, described by core's one rule. `N` is required
  * unless a default is given.
  */
-export function scheduleFlags(cmd: Command, o: { N?: number; B?: string } = {}): Command {
+export function scheduleFlags(cmd: Command, o: { N?: number | 'optional'; B?: string; T?: 'inf' } = {}): Command {
   const N = ['--N <n>', 'training set size', positiveInt] as const;
-  (o.N === undefined ? cmd.requiredOption(...N) : cmd.option(...N, o.N));
+  if (o.N === undefined) cmd.requiredOption(...N);
+  else if (o.N === 'optional') cmd.option(...N);
+  else cmd.option(...N, o.N);
+  if (o.T === 'inf') {
+    return cmd
+      .option('--B <b>', `sgd batch size, dividing N (default 1)${o.B ?? ''}`, positiveInt)
+      .option('--E <e>', 'sgd epochs (default 1, or T·B/N with --T)', positiveInt)
+      .option('--shuffle <how>', 'sgd: fixed (cycle) or reshuffle (a fresh permutation per epoch); default fixed', oneOf(...SHUFFLES))
+      .option('--T <t>', 'steps: required without sgd; with sgd a whole number of epochs, T = E·N/B; inf: the long-time limit', stepsOrInf);
+  }
   return cmd
     .option('--B <b>', `sgd batch size, dividing N (default 1)${o.B ?? ''}`, positiveInt)
     .option('--E <e>', 'sgd epochs (default 1, or T·B/N with --T)', positiveInt)
@@ -81,4 +90,12 @@ export function scheduleFlags(cmd: Command, o: { N?: number; B?: string } = {}):
 export interface DataFlags {
   cifar10?: string;
   cacheDir?: string;
+}
+
+/** `--T`: a positive integer, or `inf` for the long-time limit. */
+export function stepsOrInf(value: string): number | 'inf' {
+  if (value.trim() === 'inf') return 'inf';
+  const n = integer(value);
+  if (!isPositiveInt(n)) throw new InvalidArgumentError(`expected a positive integer or inf, got '${value}'`);
+  return n;
 }

@@ -49,8 +49,8 @@ export interface LandscapePrediction {
   readonly values: { eta: number; value: number; stderr: number }[];
   /** Re-summed with `longTime` along a flat direction: growth per step. */
   readonly velocity?: { eta: number; value: number; stderr: number }[];
-  /** The plain series from the same statistics (for --explain, and the plain prediction itself). */
-  readonly plain: Prediction;
+  /** The plain series from the same statistics (for --explain, and the plain prediction itself); none for T → ∞. */
+  readonly plain?: Prediction;
   /** Re-summed terms per irreducible diagram, with jackknife standard errors per η. */
   readonly resummed?: Resummed & { readonly termStderr: number[][] };
   readonly statistics: { exact: boolean; samples?: number; seed?: number; initSeed: number; landscape: string; via: 'stats' | 'tensors' };
@@ -128,7 +128,7 @@ export async function predictLandscape(o: LandscapePredictOptions): Promise<Land
     observable, schedule: o.schedule, order, resum: true, continuous: !!o.continuous, longTime: !!o.longTime,
     values: r.values.map((v, i) => ({ ...v, stderr: j.stderr[i]! })),
     ...(r.velocity ? { velocity: r.velocity.map((v, i) => ({ ...v, stderr: j.stderr[nEta + i]! })) } : {}),
-    plain, resummed: { ...r, termStderr }, statistics,
+    ...(o.longTime ? {} : { plain }), resummed: { ...r, termStderr }, statistics,
   };
 }
 

@@ -4,7 +4,7 @@
  */
 export {
   renderDiagrams, diagramsJson, renderPrediction, predictionJson, renderStats, renderSimulation, renderCompare,
-  renderLandscapeList, landscapeListJson, renderLandscapeSummary, renderCorollary, observableTitle,
+  renderLandscapeList, landscapeListJson, renderLandscapeSummary, renderCorollary, observableTitle, renderLandscapePrediction, landscapePredictionJson,
 } from './text.ts';
 export { readJson, readStats, readSimulation } from './read.ts';
 export { svgFileName, writeDiagramDrawings } from './drawings.ts';

@@ -3,9 +3,9 @@
  * functions from a library result to text, with core's number formats and table, so that a
  * value looks the same wherever it is shown.
  */
-import { describeObservable, describeSchedule, describeSeriesSchedule, exactFormat, formatExact, formatNumber, formatStderr, textTable, type Observable, type Schedule, type SeriesSchedule } from '../core/index.ts';
+import { describeObservable, describeSchedule, describeSeriesSchedule, exactFormat, provenance, formatExact, formatNumber, formatStderr, textTable, type Observable, type Schedule, type SeriesSchedule } from '../core/index.ts';
 import { rationals, type Diagram } from '../diagrams/index.ts';
-import type { CorollaryResult } from '../corollaries/index.ts';
+import type { CorollaryResult, LandscapePrediction } from '../corollaries/index.ts';
 import type { LandscapeSummary, LandscapeTemplate, ParamSpec } from '../landscapes/index.ts';
 import type { CompareResult, SimulationResult, SummaryRow } from '../sim/index.ts';
 import type { StatsResult } from '../stats/index.ts';
@@ -212,4 +212,69 @@ export function renderCorollary(r: CorollaryResult): string {
   const inputs = Object.entries(r.inputs).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`);
   out.push(`  inputs: ${inputs.join(' ')}\n`);
   return out.join('');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Predictions measured on a landscape (plain or re-summed)
+
+function describeRun(r: LandscapePrediction): string {
+  const s = r.schedule;
+  if (!r.longTime) return describeSeriesSchedule(s);
+  return s.kind === 'gd' ? `GD N=${s.N}, T → ∞` : `one epoch of batch-${s.B} SGD on fresh rows, T → ∞`;
+}
+
+function statisticsLine(r: LandscapePrediction): string {
+  const st = r.statistics;
+  const how = st.exact ? 'exact over atoms' : `${st.samples} samples, seed ${st.seed}${st.via === 'tensors' ? ', jackknife standard errors' : ''}`;
+  return `statistics: ${st.landscape} at θ₀ (init seed ${st.initSeed}), ${st.via === 'tensors' ? 'derivative tensors' : 'diagram values'}, ${how}\n`;
+}
+
+/** A prediction from `predictLandscape`: the plain one as `renderPrediction`, a re-summed one beside its plain series. */
+export function renderLandscapePrediction(r: LandscapePrediction, o: { explain?: boolean } = {}): string {
+  if (!r.resum || !r.resummed) return renderPrediction(r.plain!, r.schedule, o) + statisticsLine(r);
+  const out: string[] = [];
+  const R = r.resummed;
+  out.push(`${observableTitle(r.observable)} after ${describeRun(r)}, re-summed to order ${r.order} (irreducible diagrams with ≤ ${r.order} edges${r.continuous ? ', continuous propagators' : ''})\n`);
+  const withVelocity = r.velocity !== undefined;
+  const head = ['η', r.longTime && withVelocity ? 'offset' : 're-summed', '± stderr', ...(r.plain ? [`plain, order ${r.order}`, '± stderr'] : []), ...(withVelocity ? ['velocity per step', '± stderr'] : [])];
+  out.push(textTable([
+    head,
+    ...r.values.map((v, i) => [
+      formatNumber(v.eta), formatExact(v.value), formatStderr(v.stderr),
+      ...(r.plain ? [formatExact(r.plain.values[i]!.value), formatStderr(r.plain.values[i]!.stderr)] : []),
+      ...(withVelocity ? [formatExact(r.velocity![i]!.value), formatStderr(r.velocity![i]!.stderr)] : []),
+    ]),
+  ], { indent: '  ' }));
+  if (r.longTime && withVelocity) out.push('  (a flat direction: the prediction grows as offset + velocity·T)\n');
+  if (o.explain) {
+    out.push('re-summed terms (each irreducible diagram with propagators on its edges)\n');
+    out.push(textTable([
+      ['edges', 'key', 'label', ...r.values.map((v) => `η = ${formatNumber(v.eta)}`)],
+      // labels name the loss-rooted values (G·G …); a coordinate's root is e_i, so none fits
+      ...R.terms.map((t, k) => [String(t.edges), t.key, (typeof r.observable === 'string' && t.label) || '—', ...t.values.map((x, i) => `${formatExact(x)}${R.termStderr[k]![i]! > 0 ? ` ± ${formatStderr(R.termStderr[k]![i]!)}` : ''}`)]),
+    ], { indent: '  ' }));
+    if (r.plain) out.push('plain series from the same statistics:\n' + renderPrediction(r.plain, r.schedule, { explain: true }));
+  }
+  out.push(statisticsLine(r));
+  return out.join('');
+}
+
+/** JSON: today's predict shape for a plain prediction (plus its statistics); re-summed values, terms and the plain one. */
+export function landscapePredictionJson(r: LandscapePrediction) {
+  const base = { perturb: provenance(), statistics: r.statistics };
+  if (!r.resum || !r.resummed) return { ...predictionJson(r.plain!, r.schedule), ...base };
+  return {
+    quantity: r.observable,
+    schedule: r.schedule,
+    order: r.order,
+    resum: true,
+    continuous: r.continuous,
+    T: r.longTime ? 'inf' : r.schedule.T,
+    values: r.values,
+    ...(r.velocity ? { velocity: r.velocity } : {}),
+    terms: r.resummed.terms.map((t, k) => ({ key: t.key, label: t.label, edges: t.edges, values: t.values, stderr: r.resummed!.termStderr[k] })),
+    eigenvalues: [...r.resummed.eigenvalues],
+    ...(r.plain ? { plain: predictionJson(r.plain, r.schedule) } : {}),
+    ...base,
+  };
 }

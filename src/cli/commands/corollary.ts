@@ -4,12 +4,12 @@
  * stats file) through the general series (src/corollaries). Each corollary reads only some of
  * the flags; a flag it does not read is refused rather than ignored.
  */
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { InputError, MAX_ORDER, SHUFFLES, type Quantity, type Shuffle } from '../../core/index.ts';
 import { corollary, corollaryJson, COROLLARIES, COROLLARY_NAMES, type CorollaryOptionsByName, type CorollaryResult } from '../../corollaries/index.ts';
 import { readStats, renderCorollary } from '../../report/index.ts';
 import { landscapeFromFlags } from '../landscape.ts';
-import { flagFor, listOf, nonNegativeInt, oneOf, positiveInt, positiveNumber, type DataFlags } from '../options.ts';
+import { flagFor, listOf, nonNegativeInt, oneOf, positiveInt, positiveNumber, stepsOrInf, type DataFlags } from '../options.ts';
 import { phasedProgress } from '../progress.ts';
 import { print } from '../output.ts';
 
@@ -33,16 +33,6 @@ interface CorollaryCli extends DataFlags {
   groups?: number;
   json?: boolean;
   quiet?: boolean;
-}
-
-/** `--T`: a positive integer, or `inf` for the long-time limit. */
-export function stepsOrInf(value: string): number | 'inf' {
-  if (value.trim() === 'inf') return 'inf';
-  try {
-    return positiveInt(value);
-  } catch {
-    throw new InvalidArgumentError(`expected a positive integer or inf, got '${value}'`);
-  }
 }
 
 /** The corollaries that are plain series (a stats file of uvalues will do). */
