@@ -9,8 +9,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveLandscape } from '../landscapes/index.ts';
 import { sgd as sgdSchedule } from '../core/index.ts';
-import { neededDiagrams, predict } from '../theory/index.ts';
-import { exactValues } from '../stats/index.ts';
+import { neededDiagrams, predict, resum } from '../theory/index.ts';
+import { exactValues, measureTensors } from '../stats/index.ts';
 import { simulate, type SummaryRow } from './index.ts';
 
 const POLY = new URL('../testing/polynomial.ts', import.meta.url).pathname;
@@ -59,6 +59,16 @@ test('ARCHIMEDES: SGD drifts along z by η²/6 per step (η = 0.02, T = 10^4, ba
     if (eta === 0.02) assert.ok(lo <= want && want <= hi, `η²/6 = ${want} outside the 95% interval [${lo}, ${hi}]`);
     // the drift is there, with the predicted sign and size, at every η
     assert.ok(z.mean / T > 0.9 * want && z.mean / T < 1.2 * want);
+  }
+  // The re-summed order-3 prediction of E[z_T] at T = 10⁴ (predict --resum --quantity z,
+  // docs/theory.md §9) from exact tensors: within the simulation's 99% interval at every η.
+  const m = await measureTensors({ landscape: { spec: 'archimedes' }, degree: 3, exact: true });
+  for (const eta of [0.02, 0.05, 0.1]) {
+    const z = row(r.summary, 'sgd', eta, 'z');
+    const want = resum({ tensors: m.tensors, schedule: sgdSchedule({ N: T, B: 1 }), order: 3, observable: { coordinate: 2 }, eta: [eta] }).values[0]!.value;
+    const score = (z.mean - want) / z.stderr;
+    console.log(`  η=${eta}: E[z_T] simulated ${z.mean.toPrecision(6)} ± ${z.stderr.toPrecision(2)}, re-summed order 3 ${want.toPrecision(6)}: ${score.toFixed(2)} se`);
+    assert.ok(Math.abs(score) < Z99, `η = ${eta}: ${z.mean} ± ${z.stderr} vs re-summed ${want}`);
   }
 });
 
