@@ -11,7 +11,7 @@ import { predictLandscape } from '../../corollaries/index.ts';
 import { landscapePredictionJson, predictionJson, readStats, renderLandscapePrediction, renderPrediction } from '../../report/index.ts';
 import { MissingStatsError, predict, type PredictOptions, type Prediction } from '../../theory/index.ts';
 import { landscapeFromFlags } from '../landscape.ts';
-import { listOf, nonNegativeInt, oneOf, positiveInt, positiveNumber, scheduleFlags, type DataFlags } from '../options.ts';
+import { listOf, nonNegativeInt, oneOf, optionAliases, positiveInt, positiveNumber, scheduleFlags, type DataFlags } from '../options.ts';
 import { phasedProgress } from '../progress.ts';
 import { print } from '../output.ts';
 
@@ -92,6 +92,7 @@ export function registerPredict(program: Command): void {
         bar.stop();
       }
     });
+  optionAliases(cmd, { longTime: '--T inf', observable: '--quantity', degree: '--order' });
 }
 
 /** The schedule of the flags; with --T inf a template (GD at N; SGD one epoch of fresh rows). */
