@@ -9,5 +9,6 @@ export * from './parallel/index.ts';
 export * from './stats/index.ts';
 export * as optim from './optim/index.ts';
 export * as sim from './sim/index.ts';
+export * from './corollaries/index.ts';
 export * as report from './report/index.ts';
 export * as cli from './cli/index.ts';
