@@ -14,7 +14,7 @@ import { measureTensors } from '../stats/index.ts';
 import { simulate } from '../sim/index.ts';
 import { cumulantSeriesTerms, diagramValue } from '../theory/index.ts';
 import { rationals } from '../diagrams/index.ts';
-import { QUADRATIC_H, quadraticC } from '../testing/quadratic.ts';
+import { QUADRATIC_H, quadraticC } from '../testing/index.ts';
 import { driftCorollary, overfitCorollary, sdeCorollary, skewCorollary } from './index.ts';
 
 const QUAD = fileURLToPath(new URL('../testing/quadratic.ts', import.meta.url));

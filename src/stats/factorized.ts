@@ -132,8 +132,8 @@ export function derivativeTensors(program: Program, theta: Float64Array, atoms: 
   return out;
 }
 
-/** The nondecreasing sequences of length n over 0 … P − 1 (multisets of size n). */
-function multisets(P: number, n: number): number[][] {
+/** The nondecreasing sequences of length n over 0 … P − 1 (multisets of size n), in lexicographic order. */
+export function multisets(P: number, n: number): number[][] {
   const out: number[][] = [];
   const rec = (from: number, acc: number[]) => {
     if (acc.length === n) return void out.push([...acc]);

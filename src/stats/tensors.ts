@@ -17,6 +17,7 @@
  * replicate's cumulants follow from its moments by Möbius inversion over set partitions.
  * The estimates are plug-in (weights 1/S): a cumulant of m ≥ 2 nodes is biased by O(1/S).
  */
+import { multisets } from './factorized.ts';
 import { InputError, intAtLeast, nonNegativeInt, opt, optionError, split } from '../core/index.ts';
 import type { Batch, Program } from '../engine/index.ts';
 import { referenced, type Landscape, type LandscapeRef } from '../landscapes/index.ts';
@@ -93,16 +94,6 @@ export interface MeasuredTensors {
 // ---------------------------------------------------------------------------------------------
 // Per-sample dense tensors from the engine.
 
-/** The nondecreasing sequences of length n over 0 … P − 1 (multisets of size n), in lexicographic order. */
-function multisets(P: number, n: number): number[][] {
-  const out: number[][] = [];
-  const rec = (from: number, acc: number[]) => {
-    if (acc.length === n) return void out.push([...acc]);
-    for (let j = from; j < P; j++) rec(j, [...acc, j]);
-  };
-  rec(0, []);
-  return out;
-}
 
 /** For each flat index of a P^k tensor: which row (multiset of its k − 1 smallest indices) and which entry (its largest). */
 function sortedReads(P: number, k: number): { rows: number[][]; row: Int32Array; entry: Int32Array } {

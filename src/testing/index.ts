@@ -2,7 +2,8 @@
  * @file Helpers shared by the tests of every module (imported by tests only, never by library
  * code): seeded uniforms from core's generator, vector arithmetic, relative errors, one
  * finite-difference method and the derivative checks built on it, tiny synthetic image data sets
- * in the real format, and (polynomial.ts) a random polynomial landscape module.
+ * in the real format, landscape modules (polynomial.ts, quadratic.ts, wide.ts), a brute-force
+ * linear SGD/GD (linear-sgd.ts) and a brute-force walk of every embedding (embedding-walk.ts).
  */
 import assert from 'node:assert/strict';
 import { rng } from '../core/index.ts';
@@ -10,6 +11,8 @@ import type { ImageDataset } from '../data/index.ts';
 import type { Program, Sample } from '../engine/index.ts';
 
 export { exponents } from './polynomial.ts';
+export { QUADRATIC_H, quadraticC } from './quadratic.ts';
+export { batchSequences, bruteTimeSum } from './embedding-walk.ts';
 
 /** Uniforms in [0, 1) from core's seeded generator, as a function (no Math.random in tests). */
 export function uniformStream(seed: number): () => number {
