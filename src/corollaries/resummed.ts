@@ -7,21 +7,13 @@
  * Standard errors: the jackknife over the whole computation (`jackknifed`), 0 when exact.
  */
 import { cholesky, choleskySolve, formatNumber, gd, InputError, optionError, positiveInt, sgd } from '../core/index.ts';
-import type { Landscape, LandscapeRef } from '../landscapes/index.ts';
-import { jackknifed, measureTensors, type MeasuredTensors } from '../stats/index.ts';
+import { jackknifed, measureTensors, type MeasuredTensors, type MeasureTensorsOptions } from '../stats/index.ts';
 import { resum, type LandscapeTensors } from '../theory/index.ts';
 import { checkEta } from './plain.ts';
 import type { CorollaryCheck, CorollaryEntry, CorollaryResult } from './result.ts';
 
-export interface TensorSourceOptions {
-  landscape: LandscapeRef | Landscape;
-  exact?: boolean;
-  samples?: number;
-  seed?: number;
-  initSeed?: number;
-  groups?: number;
-  onProgress?: (done: number, total: number) => void;
-}
+/** Where a re-summed corollary's tensors come from: `measureTensors`'s options but the degree (the corollary knows it). */
+export type TensorSourceOptions = Omit<MeasureTensorsOptions, 'degree'>;
 
 /** |G| at θ₀ above which θ₀ is not taken for a minimum (default; `maxGradient` sets it). */
 export const MIN_GRADIENT = 1e-6;
