@@ -4,15 +4,16 @@
  * anisotropic noise against the matrix formulas (1/2N)·C:[(I−K^T)H⁻¹(I−K^T)] and
  * (1/N)·C:[(I−K^T)H⁻¹] computed by plain 2×2 algebra, and on MEAN ESTIMATION against a GD
  * simulation (z-scores printed); skew against THEORY §9's eigenbasis formula on a random
- * polynomial landscape; sde's non-Gaussian share against cumulant values from the tensors.
+ * polynomial landscape; sde's non-Gaussian share against cumulant values from the tensors;
+ * overfit against the plain series on a random polynomial landscape with a minimum at θ₀.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { sgd, symmetricEigen } from '../core/index.ts';
-import { measureTensors } from '../stats/index.ts';
+import { gd, sgd, symmetricEigen } from '../core/index.ts';
+import { estimateStats, measureTensors } from '../stats/index.ts';
 import { simulate } from '../sim/index.ts';
-import { cumulantSeriesTerms, diagramValue } from '../theory/index.ts';
+import { cumulantSeriesTerms, diagramValue, predict } from '../theory/index.ts';
 import { rationals } from '../diagrams/index.ts';
 import { QUADRATIC_H, quadraticC } from '../testing/index.ts';
 import { driftCorollary, overfitCorollary, sdeCorollary, skewCorollary } from './index.ts';
@@ -126,4 +127,24 @@ test('sde on a random polynomial landscape: the non-Gaussian share equals the �
   }
   assert.ok(Math.abs(want) > 1e-8);
   assert.ok(Math.abs(get(r, 'non-Gaussian').value - want) <= 1e-10 * Math.abs(want), `${get(r, 'non-Gaussian').value} vs ${want}`);
+});
+
+test('overfit on a random polynomial landscape with a minimum at θ₀ agrees with the plain series at order 2 (the difference is O(η³))', async () => {
+  const spec = `${POLY}:seed=3,minimum=1,quadratic=3`;
+  const N = 2, T = 3;
+  const stats = await estimateStats({ landscape: { spec }, order: 2, quantity: 'train', exact: true, workers: 0 });
+  const l0 = stats.values['()(0)']!.mean;
+  const diff = async (eta: number) => {
+    const r = await overfitCorollary({ landscape: { spec }, exact: true, N, T, eta });
+    const plain = (q: 'test' | 'gap') => predict({ stats, schedule: gd({ N, T }), order: 2, quantity: q, eta: [eta] }).values[0]!.value;
+    const inc = get(r, `test increase (T = ${T})`).value, gap = get(r, `gap (T = ${T})`).value;
+    return { inc: inc - (plain('test') - l0), gap: gap - plain('gap'), value: [inc, gap] };
+  };
+  const h = 2e-3;
+  const a = await diff(h), b = await diff(2 * h);
+  for (const k of ['inc', 'gap'] as const) {
+    const ratio = b[k] / a[k];
+    assert.ok(Math.abs(a[k]) < 10 * h * Math.abs(a.value[k === 'inc' ? 0 : 1]!), `${k}: ${a[k]} vs ${a.value}`); // relative O(η)
+    assert.ok(ratio > 7 && ratio < 9, `${k}: the difference scales as η^${Math.log2(ratio).toFixed(2)}, not η³`);
+  }
 });
