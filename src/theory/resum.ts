@@ -124,6 +124,75 @@ function rotate(t: Float64Array, D: number, V: Float64Array, P: number): Float64
   return cur;
 }
 
+/**
+ * A part's tensor in the eigenbasis over its *distinct* edges: an edge whose two ends are both
+ * in the part (a node tied to its child, the train root tied to its children) appears at two
+ * index positions, and only the entries with one μ there are ever read. So one of the two is
+ * rotated and the other contracted on the diagonal, Σ_i V_iμ·t[…μ…i…], which drops an axis:
+ * a P^6 train-root cumulant with three such edges costs about P^7 instead of 6·P^7 and leaves
+ * P^3 numbers. Returns the tensor and its axes' edges (in order).
+ */
+function rotateOnEdges(t: Float64Array, edgesAt: readonly number[], V: Float64Array, P: number): { t: Float64Array; axes: number[] } {
+  let cur = t;
+  let axes = [...edgesAt];
+  let rotatedAxes = axes.map(() => false);
+  const rotateAxis = (a: number) => {
+    const n = axes.length;
+    const pre = P ** a, post = P ** (n - a - 1);
+    const out = new Float64Array(cur.length);
+    for (let x = 0; x < pre; x++) for (let i = 0; i < P; i++) {
+      const src = (x * P + i) * post;
+      for (let mu = 0; mu < P; mu++) {
+        const v = V[i * P + mu]!;
+        if (v === 0) continue;
+        const dst = (x * P + mu) * post;
+        for (let y = 0; y < post; y++) out[dst + y]! += v * cur[src + y]!;
+      }
+    }
+    cur = out;
+    rotatedAxes[a] = true;
+  };
+  // out[…μ at b…] = Σ_i V_iμ · cur[…μ at b…, i at a, …]: axis a (same edge as b, b rotated) goes
+  const contractAxis = (a: number, b: number) => {
+    const n = axes.length;
+    const strides = Array.from({ length: n }, (_, k) => P ** (n - 1 - k));
+    const keep = axes.map((_, k) => k).filter((k) => k !== a);
+    const out = new Float64Array(cur.length / P);
+    const digit = new Int32Array(n - 1);
+    let base = 0;
+    const bOut = keep.indexOf(b);
+    for (let o = 0; o < out.length; o++) {
+      const mu = digit[bOut]!;
+      let sum = 0;
+      for (let i = 0; i < P; i++) sum += V[i * P + mu]! * cur[base + i * strides[a]!]!;
+      out[o] = sum;
+      for (let k = n - 2; k >= 0; k--) {
+        const st = strides[keep[k]!]!;
+        if (digit[k]! + 1 < P) {
+          digit[k]!++;
+          base += st;
+          break;
+        }
+        base -= st * digit[k]!;
+        digit[k] = 0;
+      }
+    }
+    cur = out;
+    axes = keep.map((k) => axes[k]!);
+    rotatedAxes = keep.map((k) => rotatedAxes[k]!);
+  };
+  // pairs first (each leaves a smaller tensor), then the edges seen once
+  for (;;) {
+    const a = axes.findIndex((e, k) => axes.indexOf(e) !== k);
+    if (a < 0) break;
+    const b = axes.indexOf(axes[a]!);
+    if (!rotatedAxes[b]) rotateAxis(b);
+    contractAxis(a, b);
+  }
+  for (let k = 0; k < axes.length; k++) if (!rotatedAxes[k]) rotateAxis(k);
+  return { t: cur, axes };
+}
+
 /** A diagram prepared for the time sums: its factor W over all μ tuples, pattern, components. */
 interface Prepared {
   diagram: Diagram;
@@ -246,6 +315,7 @@ export function resumAnyEta(opts: ResumOptions): Resummed {
     }
     // each part's tensor and, per edge, the stride of its index in that tensor
     const factors: { t: Float64Array; stride: number[] }[] = [];
+    const repeats = (edgesAt: readonly number[]) => edgesAt.some((e, k) => edgesAt.indexOf(e) !== k);
     for (const nodes of d.parts) {
       const edgesAt = nodes.flatMap((v) => [...d.children[v]!.map((c) => c - 1), ...(v === 0 ? [] : [v - 1])]);
       const D = edgesAt.length;
@@ -256,6 +326,24 @@ export function resumAnyEta(opts: ResumOptions): Resummed {
       } else {
         const degs = nodes.map(degree);
         const diagonalOnly = D === 2 && find(edgesAt[0]!) === find(edgesAt[1]!);
+        if (!diagonalOnly && degs.length > 1 && repeats(edgesAt)) {
+          // a node tied to its child: rotate over the distinct edges only (rotateOnEdges)
+          const key = `κ(${degs.join(',')}) on ${edgesAt.map((e) => edgesAt.indexOf(e)).join(',')}`;
+          if (!cache.has(key)) {
+            const raw = tensors.cumulant(degs);
+            if (raw && raw.length > MAX_TENSOR_ENTRIES) throw optionError(WHERE, 'order', `${order} needs the cumulant tensor κ(${degs.join(',')}) with P^${D} = ${raw.length} entries at P = ${P}; the limit is ${MAX_TENSOR_ENTRIES}`);
+            const r = raw ? rotateOnEdges(raw, edgesAt.map((e) => edgesAt.indexOf(e)), V, P) : null;
+            cache.set(key, r ? r.t : null);
+          }
+          const m = cache.get(key)!;
+          if (!m) return { diagram: d, sign, edges: E, W: null, pattern, components };
+          // the merged tensor's axes are the distinct edges in order of first appearance
+          const distinct = edgesAt.filter((e, k) => edgesAt.indexOf(e) === k);
+          const stride = new Array<number>(E).fill(0);
+          distinct.forEach((e, pos) => (stride[e]! += P ** (distinct.length - 1 - pos)));
+          factors.push({ t: m, stride });
+          continue;
+        }
         t = degs.length === 1 && degs[0] === 2
           ? diagLambda()
           : diagonalOnly

@@ -75,26 +75,32 @@ function outerInNodeOrder(P: number, degrees: readonly number[], blocks: readonl
     }
   });
   const factorOrder = blocks.map((blk) => blk.reduce((a, n) => a + degrees[n]!, 0));
+  // stride[f][j]: what result index position j adds to factor f's flat index (0 if not f's)
+  const stride = blocks.map((_, f) => {
+    const st = new Float64Array(total);
+    for (let j = 0; j < total; j++) if (factorOf[j] === f) st[j] = P ** (factorOrder[f]! - 1 - posIn[j]!);
+    return st;
+  });
   const digit = new Int32Array(total);
+  const idx = new Float64Array(blocks.length);
   for (let i = 0; i < size; i++) {
-    let r = i;
-    for (let j = total - 1; j >= 0; j--) {
-      digit[j] = r % P;
-      r = (r - digit[j]!) / P;
-    }
     let v = 1;
     for (let f = 0; f < blocks.length; f++) {
-      let idx = 0;
-      // position p within factor f: find the result position with that (factor, pos)
-      for (let p = 0; p < factorOrder[f]!; p++) {
-        let j = 0;
-        while (!(factorOf[j] === f && posIn[j] === p)) j++;
-        idx = idx * P + digit[j]!;
-      }
-      v *= factors[f]![idx]!;
+      v *= factors[f]![idx[f]!]!;
       if (v === 0) break;
     }
     out[i] = v;
+    // odometer over the result's digits (last fastest), updating each factor's index
+    for (let j = total - 1; j >= 0; j--) {
+      const f = factorOf[j]!;
+      if (digit[j]! + 1 < P) {
+        digit[j]!++;
+        idx[f]! += stride[f]![j]!;
+        break;
+      }
+      idx[f]! -= stride[f]![j]! * digit[j]!;
+      digit[j] = 0;
+    }
   }
   return out;
 }
