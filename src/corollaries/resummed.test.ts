@@ -148,3 +148,32 @@ test('overfit on a random polynomial landscape with a minimum at θ₀ agrees wi
     assert.ok(ratio > 7 && ratio < 9, `${k}: the difference scales as η^${Math.log2(ratio).toFixed(2)}, not η³`);
   }
 });
+
+test('drift on random valleys (src/testing/valley.ts): the velocity along z is THEORY §4’s −(η²/2)·Σ J_zμν C_μν/(λ_μ + λ_ν), computed here in H’s eigenbasis', async () => {
+  const VALLEY = fileURLToPath(new URL('../testing/valley.ts', import.meta.url));
+  const eta = 0.05;
+  for (const seed of [1, 2, 3]) {
+    const spec = `${VALLEY}:seed=${seed}`;
+    const m = await measureTensors({ landscape: { spec }, degree: 3, exact: true });
+    const P = 3;
+    const { values: lam, vectors: V } = symmetricEigen(m.tensors.cumulant([2])!, P);
+    const C = m.tensors.cumulant([1, 1])!, J = m.tensors.cumulant([3])!;
+    // the flat eigenvector (λ = 0) is e_z; rotate C and J's last two indices
+    const flat = [...lam].findIndex((l) => Math.abs(l) < 1e-12);
+    assert.ok(flat >= 0 && Math.abs(Math.abs(V[2 * P + flat]!) - 1) < 1e-12, 'z is the flat direction');
+    const rot2 = (t: Float64Array, off: number, a: number, b: number) => {
+      let s = 0;
+      for (let i = 0; i < P; i++) for (let j = 0; j < P; j++) s += t[off + i * P + j]! * V[i * P + a]! * V[j * P + b]!;
+      return s;
+    };
+    let want = 0;
+    for (let a = 0; a < P; a++) for (let b = 0; b < P; b++) {
+      if (a === flat || b === flat) continue;
+      want += (rot2(J, 2 * P * P, a, b) * rot2(C, 0, a, b)) / (lam[a]! + lam[b]!);
+    }
+    want *= -(eta ** 2) / 2;
+    const r = await driftCorollary({ landscape: { spec }, exact: true, eta });
+    assert.ok(Math.abs(want) > 1e-7, `seed ${seed}: ${want}`);
+    assert.ok(Math.abs(get(r, 'z').value - want) <= 1e-10 * Math.abs(want), `seed ${seed}: ${get(r, 'z').value} vs ${want}`);
+  }
+});
