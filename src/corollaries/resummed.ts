@@ -8,7 +8,7 @@
  */
 import { cholesky, choleskySolve, formatNumber, gd, InputError, optionError, positiveInt, sgd } from '../core/index.ts';
 import { jackknifed, measureTensors, type MeasuredTensors, type MeasureTensorsOptions } from '../stats/index.ts';
-import { resum, type LandscapeTensors } from '../theory/index.ts';
+import { hessianEigen, resum, type LandscapeTensors } from '../theory/index.ts';
 import { checkEta } from './plain.ts';
 import type { CorollaryCheck, CorollaryEntry, CorollaryResult } from './result.ts';
 
@@ -46,9 +46,7 @@ function atMinimum(t: LandscapeTensors): LandscapeTensors {
   return { ...t, cumulant: (degrees) => (degrees.length === 1 && degrees[0] === 1 ? null : t.cumulant(degrees)), moment: t.moment };
 }
 
-function eigenvaluesOf(t: LandscapeTensors): Float64Array {
-  return resum({ tensors: t, schedule: gd({ N: 1, T: 1 }), order: 0, observable: 'test', eta: [] }).eigenvalues;
-}
+const eigenvaluesOf = (t: LandscapeTensors): Float64Array => hessianEigen(t).values;
 
 export interface DriftOptions extends TensorSourceOptions {
   eta: number;

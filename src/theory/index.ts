@@ -5,5 +5,5 @@ export { parseStats, type StatsFile, type DiagramStats } from './stats-file.ts';
 export { tensorsFromSamples, quadraticTensors, type LandscapeTensors, type WeightedSamples } from './tensors.ts';
 export { diagramValue, uvaluesFromTensors, MAX_CONTRACTION_TERMS, type Form } from './contract.ts';
 export { sdeSeriesTerms, sdeCumulantTerms, sdeCoefficientMultiplier, type SdeQuantity, type SdeCumulantTerm } from './sde.ts';
-export { resum, resumDiagrams, MAX_P as RESUM_MAX_P, type ResumOptions, type Resummed, type ResummedTerm } from './resum.ts';
+export { resum, resumDiagrams, hessianEigen, MAX_P as RESUM_MAX_P, type ResumOptions, type Resummed, type ResummedTerm } from './resum.ts';
 export { timeSum, type TimePattern, type TimeSumOptions, type TimeSum } from './timesum.ts';

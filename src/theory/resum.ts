@@ -193,6 +193,21 @@ function rotateOnEdges(t: Float64Array, edgesAt: readonly number[], V: Float64Ar
   return { t: cur, axes };
 }
 
+/**
+ * H = E∇²l at θ₀ in its eigenbasis (ascending), eigenvalues with |λ| ≤ max(`flat`, 1e-12·max|λ|)
+ * set to exactly 0: rounding (or, with `flat`, sampling noise) is not curvature, and a flat
+ * direction must have K = I exactly for the long-time limit to report a velocity.
+ */
+export function hessianEigen(tensors: LandscapeTensors, flat = 0): { values: Float64Array; vectors: Float64Array } {
+  const P = tensors.P;
+  const H = tensors.cumulant([2]) ?? new Float64Array(P * P);
+  const { values, vectors } = symmetricEigen(H, P);
+  const scale = values.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
+  const tol = Math.max(flat, 1e-12 * scale);
+  for (let i = 0; i < P; i++) if (Math.abs(values[i]!) <= tol) values[i] = 0;
+  return { values, vectors };
+}
+
 /** A diagram prepared for the time sums: its factor W over all μ tuples, pattern, components. */
 interface Prepared {
   diagram: Diagram;
@@ -237,12 +252,8 @@ export function resumAnyEta(opts: ResumOptions): Resummed {
 
   // H and its eigenbasis; eigenvalues at rounding distance from 0 are flat directions exactly
   // (so that K = I there and the long-time limit reports a velocity instead of a huge number).
-  const H = tensors.cumulant([2]) ?? new Float64Array(P * P);
-  const { values: lam, vectors: V } = symmetricEigen(H, P);
-  const scale = lam.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
-  const flat = Math.max(opts.flat ?? 0, 1e-12 * scale);
   if (opts.flat !== undefined && !(opts.flat >= 0)) throw optionError(WHERE, 'flat', `must be a non-negative number, got ${opts.flat}`);
-  for (let i = 0; i < P; i++) if (Math.abs(lam[i]!) <= flat) lam[i] = 0;
+  const { values: lam, vectors: V } = hessianEigen(tensors, opts.flat);
   if (longTime) {
     for (const h of eta) {
       for (const l of lam) {
