@@ -10,15 +10,16 @@
  *   uncertainty of H and of its eigenbasis.
  */
 import {
-  checkOrder, InputError, isQuantity, isSdeSchedule, opt, optionError, QUANTITIES, type Observable, type Quantity, type SeriesSchedule,
+  checkOrder, isSdeSchedule, opt, optionError, QUANTITIES, type Observable, type Quantity, type SeriesSchedule,
 } from '../core/index.ts';
 import type { Landscape, LandscapeRef } from '../landscapes/index.ts';
 import { estimateStats, jackknifed, measureTensors, type MeasuredTensors } from '../stats/index.ts';
+import { statisticsMode } from './source.ts';
 import { predict, resum, uvaluesFromTensors, type LandscapeTensors, type Prediction, type Resummed } from '../theory/index.ts';
 
 export interface LandscapePredictOptions {
   landscape: LandscapeRef | Landscape;
-  /** Exact statistics over the landscape's atoms, or `samples` draws: exactly one. */
+  /** Exact statistics over the landscape's atoms, or `samples` draws (neither: exact where the landscape has few atoms). */
   exact?: boolean;
   samples?: number;
   seed?: number;
@@ -77,7 +78,7 @@ const degreeFor = (order: number) => Math.max(order, 1);
 export async function predictLandscape(o: LandscapePredictOptions): Promise<LandscapePrediction> {
   const where = 'predict';
   const order = checkOrder(o.order, where);
-  if (!!o.exact === (o.samples !== undefined)) throw new InputError(`${where}: give exactly one of ${opt('exact')} and ${opt('samples')}`);
+  const mode = await statisticsMode(where, o.landscape, o.exact, o.samples);
   const wantsResum = !!o.resum;
   if (!wantsResum && (o.continuous || o.longTime)) throw optionError(where, o.continuous ? 'continuous' : 'longTime', `applies to the re-summed series (${opt('resum')})`);
   if (wantsResum && isSdeSchedule(o.schedule)) throw optionError(where, 'resum', 'applies to the sgd and gd schedules (the SDE series is plain)');
@@ -87,18 +88,18 @@ export async function predictLandscape(o: LandscapePredictOptions): Promise<Land
   if (!wantsResum && typeof o.quantity === 'string' && (QUANTITIES as readonly string[]).includes(o.quantity)) {
     const quantity = o.quantity as Quantity;
     const stats = await estimateStats({
-      landscape: o.landscape, initSeed, order, quantity: quantity === 'test' ? 'test' : 'train', exact: o.exact, samples: o.samples, seed: o.seed,
-      workers: o.workers, covariance: !o.exact, onProgress: o.onProgress,
+      landscape: o.landscape, initSeed, order, quantity: quantity === 'test' ? 'test' : 'train', ...mode, seed: o.seed,
+      workers: o.workers, covariance: !mode.exact, onProgress: o.onProgress,
     });
     const plain = predict({ stats, schedule: o.schedule, order, quantity, eta: o.eta });
     return {
       observable: quantity, schedule: o.schedule, order, resum: false, continuous: false, longTime: false, values: plain.values, plain,
-      statistics: { exact: !!o.exact, ...(o.exact ? {} : { samples: o.samples, seed: o.seed ?? 0 }), initSeed, landscape: stats.landscape, via: 'stats' },
+      statistics: { exact: !!mode.exact, ...(mode.exact ? {} : { samples: mode.samples, seed: o.seed ?? 0 }), initSeed, landscape: stats.landscape, via: 'stats' },
     };
   }
 
   const m = await measureTensors({
-    landscape: o.landscape, degree: degreeFor(order), exact: o.exact, samples: o.samples, seed: o.seed, initSeed, groups: o.groups, onProgress: o.onProgress,
+    landscape: o.landscape, degree: degreeFor(order), ...mode, seed: o.seed, initSeed, groups: o.groups, onProgress: o.onProgress,
   });
   const observable = observableFrom(o.quantity, m.P, m.coordinates, where);
   const plainOf = (t: LandscapeTensors) => predict({ stats: uvaluesFromTensors(t, order, observable, m.theta0), schedule: o.schedule, order, quantity: observable, eta: o.eta });

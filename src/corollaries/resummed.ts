@@ -11,6 +11,7 @@ import { jackknifed, measureTensors, type MeasuredTensors, type MeasureTensorsOp
 import { hessianEigen, resum, type LandscapeTensors } from '../theory/index.ts';
 import { checkEta } from './plain.ts';
 import type { CorollaryCheck, CorollaryEntry, CorollaryResult } from './result.ts';
+import { statisticsMode } from './source.ts';
 
 /** Where a re-summed corollary's tensors come from: `measureTensors`'s options but the degree (the corollary knows it). */
 export type TensorSourceOptions = Omit<MeasureTensorsOptions, 'degree'>;
@@ -20,8 +21,8 @@ export const MIN_GRADIENT = 1e-6;
 
 async function tensorsFor(where: string, o: TensorSourceOptions, degree: number): Promise<MeasuredTensors> {
   if (!o.landscape) throw optionError(where, 'landscape', 'is required (the corollary measures derivative tensors at θ₀)');
-  if (!!o.exact === (o.samples !== undefined)) throw optionError(where, 'exact', `or \`samples\`: give exactly one`);
-  return measureTensors({ landscape: o.landscape, degree, exact: o.exact, samples: o.samples, seed: o.seed, initSeed: o.initSeed, groups: o.groups, onProgress: o.onProgress });
+  const mode = await statisticsMode(where, o.landscape, o.exact, o.samples);
+  return measureTensors({ landscape: o.landscape, degree, ...mode, seed: o.seed, initSeed: o.initSeed, groups: o.groups, onProgress: o.onProgress });
 }
 
 const norm = (g: Float64Array | null) => Math.sqrt(g ? g.reduce((s: number, x: number) => s + x * x, 0) : 0);

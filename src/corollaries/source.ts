@@ -4,7 +4,7 @@
  * a difference of predictions gets one honest standard error).
  */
 import { InputError, opt, type Quantity } from '../core/index.ts';
-import type { Landscape, LandscapeRef } from '../landscapes/index.ts';
+import { hasSmallAtoms, referenced, type Landscape, type LandscapeRef } from '../landscapes/index.ts';
 import { estimateStats } from '../stats/index.ts';
 import { parseStats, type DiagramStats, type StatsFile } from '../theory/index.ts';
 
@@ -14,7 +14,7 @@ export interface StatsSourceOptions {
   landscape?: LandscapeRef | Landscape;
   /** Seed of θ₀ (default 0). */
   initSeed?: number;
-  /** Exact statistics over the landscape's atoms, or `samples` draws. */
+  /** Exact statistics over the landscape's atoms, or `samples` draws (neither: exact where the landscape has few atoms). */
   exact?: boolean;
   samples?: number;
   seed?: number;
@@ -31,10 +31,23 @@ export async function plainStats(where: string, src: StatsSourceOptions, order: 
     return isParsed(src.stats) ? src.stats : parseStats(src.stats);
   }
   if (src.landscape === undefined) throw new InputError(`${where}: ${opt('landscape')} (measured here) or ${opt('stats')} (diagram values) is required`);
-  if (!src.exact && src.samples === undefined) throw new InputError(`${where}: give ${opt('exact')} or ${opt('samples')} to measure the statistics on ${opt('landscape')}`);
+  const mode = await statisticsMode(where, src.landscape, src.exact, src.samples);
   const r = await estimateStats({
     landscape: src.landscape, initSeed: src.initSeed, order, quantity: quantity === 'test' ? 'test' : 'train',
-    exact: src.exact, samples: src.samples, seed: src.seed, workers: src.workers, covariance: !src.exact, onProgress: src.onProgress,
+    ...mode, seed: src.seed, workers: src.workers, covariance: !mode.exact, onProgress: src.onProgress,
   });
   return parseStats(r);
+}
+
+/**
+ * Exact or sampled, when the caller said neither: exact where the landscape has a small set of
+ * atoms (as `compare` decides), else the caller must give `samples`. Says which in the error.
+ */
+export async function statisticsMode(where: string, landscape: LandscapeRef | Landscape, exact: boolean | undefined, samples: number | undefined): Promise<{ exact?: true; samples?: number }> {
+  if (exact && samples !== undefined) throw new InputError(`${where}: give one of ${opt('exact')} and ${opt('samples')}, not both`);
+  if (exact) return { exact: true };
+  if (samples !== undefined) return { samples };
+  const { land } = await referenced(landscape, where);
+  if (hasSmallAtoms(land)) return { exact: true };
+  throw new InputError(`${where}: ${land.name} has no small set of atoms for exact statistics: give ${opt('samples')} S`);
 }

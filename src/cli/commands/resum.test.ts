@@ -46,8 +46,8 @@ test('predict --resum --quantity z --T inf on ARCHIMEDES reports a velocity; --e
   assert.match(e.stdout, /\(01-12-13\)\(0-1-23\)/);
 });
 
-test('corollary drift --json: { name, value, stderr, units, inputs }, z = η²/6', () => {
-  const r = run('corollary', 'drift', '--landscape', 'archimedes', '--exact', '--eta', '0.05', '--json');
+test('corollary drift --json: { name, value, stderr, units, inputs }, z = η²/6 (exact statistics by default where the landscape has few atoms)', () => {
+  const r = run('corollary', 'drift', '--landscape', 'archimedes', '--eta', '0.05', '--json');
   assert.equal(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout);
   assert.equal(out.name, 'drift');
@@ -75,6 +75,7 @@ test('bad input exits 2 with the flag and the measured value: a Hessian too larg
     [['corollary', 'drift', '--stats', stats, '--eta', '0.1'], /needs derivative tensors at θ₀, which a stats file does not hold/],
     [['corollary', 'batch', '--landscape', 'gauss', '--exact', '--eta', '0.1', '--N', '3', '--T', '4'], /--T does not apply \(it reads --N, --eta, --order\)/],
     [['corollary', 'drift', '--landscape', 'gauss', '--exact', '--eta', '0.1'], /flat direction of H.*nearest 0 is 0\.5/],
+    [['corollary', 'drift', '--landscape', 'fmnist-logistic', '--eta', '0.1'], /fmnist-logistic has no small set of atoms for exact statistics: give --samples S/],
   ];
   for (const [args, msg] of cases) {
     const r = run(...args);
