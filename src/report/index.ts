@@ -8,3 +8,4 @@ export {
 } from './text.ts';
 export { readJson, readStats, readSimulation } from './read.ts';
 export { svgFileName, writeDiagramDrawings } from './drawings.ts';
+export type { PanelPoint, PanelSeries, PanelCheck, PanelResult, Verdict } from './panel.ts';
