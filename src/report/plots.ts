@@ -126,7 +126,8 @@ export function panelSpec(p: PanelResult): Spec {
   }));
   const body: Spec = layer.length > 0
     ? { layer }
-    : { mark: { type: 'text', text: p.note ?? 'no data' }, encoding: {} }; // a panel without points still renders
+    // A panel without points still renders: its note as text, on one empty datum (a mark with no data draws nothing).
+    : { mark: { type: 'text', text: p.note ?? 'no data' }, data: { values: [{}] }, width: WIDTH, height: 40 };
   const common = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: p.title,
@@ -174,6 +175,8 @@ export function panelCsv(p: PanelResult): string {
  * Returns the paths written.
  */
 export async function writePanelFiles(dir: string, p: PanelResult): Promise<{ svg: string; spec: string; csv: string; json: string }> {
+  // The id names files: keep it a plain name, never a path.
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(p.id)) throw new Error(`panel id ${JSON.stringify(p.id)} cannot name a file`);
   const svg = await renderPanelSvg(p);
   const paths = { svg: join(dir, `${p.id}.svg`), spec: join(dir, `${p.id}.vl.json`), csv: join(dir, `${p.id}.csv`), json: join(dir, `${p.id}.json`) };
   writeFileAtomic(paths.svg, svg);
