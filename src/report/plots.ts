@@ -85,8 +85,9 @@ interface Axes { readonly x: Spec; readonly y: Spec; readonly lo: Spec; readonly
 
 function axes(p: PanelResult, series: readonly Layered[]): Axes {
   // zero: false — losses and gaps sit far from 0; a linear axis forced through 0 would flatten them.
-  // padding: the first and last points sit inside the frame, not on its edge.
-  const scale = (log?: boolean) => (log ? { type: 'log', padding: 8 } : { type: 'linear', zero: false, padding: 8 });
+  // padding: the first and last points sit inside the frame, not on its edge; nice: false on a log
+  // axis, else the padded domain is rounded out to whole decades and a 0.01–0.1 sweep fills a tenth of it.
+  const scale = (log?: boolean) => (log ? { type: 'log', nice: false, padding: 8 } : { type: 'linear', zero: false, padding: 8 });
   const y = { field: 'y', type: 'quantitative', title: p.y.label, scale: scale(p.y.log) };
   return {
     x: { field: 'x', type: 'quantitative', title: p.x.label, scale: scale(p.x.log) },
