@@ -13,7 +13,7 @@ import type { PanelCheck, PanelPoint, PanelResult, PanelSeries } from '../report
 import { simulate, type SimulateOptions, type SimulationResult, type SummaryRow } from '../sim/index.ts';
 import { measureTensors } from '../stats/index.ts';
 import { hessianEigen, neededDiagrams } from '../theory/index.ts';
-import { trialsFor, type Preset } from './presets.ts';
+import { trialsFor, type Preset, type PresetCounts } from './presets.ts';
 import { check, plainInRange, resummedInRange, RULE, verdictOf } from './verdict.ts';
 
 export interface PanelRunOptions {
@@ -23,7 +23,11 @@ export interface PanelRunOptions {
   seed?: number;
   /** Trials done of the total, per simulation a panel runs (`stage` names it). */
   onProgress?: (p: { panel: string; stage: string; done: number; total: number }) => void;
+  /** Trial counts that replace the preset's (tests; recorded in `settings`). */
+  trials?: Partial<PresetCounts>;
 }
+
+const countsFor = (preset: Preset, o: PanelRunOptions): PresetCounts => ({ ...trialsFor(preset), ...o.trials });
 
 export type PanelId = 'archimedes' | 'mean-estimation' | 'epochs' | 'gauss-sde' | 'gauss-testloss';
 
@@ -77,7 +81,7 @@ function finish(base: Omit<PanelResult, 'verdict' | 'rule'>): PanelResult {
 const ARCH = { spec: 'archimedes', T: 10_000, B: 1, eta: [0.02, 0.05, 0.1] } as const;
 
 async function archimedesPanel(preset: Preset, o: PanelRunOptions = {}): Promise<PanelResult> {
-  const trials = trialsFor(preset).archimedes;
+  const trials = countsFor(preset, o).archimedes;
   const seed = o.seed ?? 0;
   const { spec, T, B } = ARCH;
   const eta = [...ARCH.eta];
@@ -97,7 +101,7 @@ async function archimedesPanel(preset: Preset, o: PanelRunOptions = {}): Promise
       { name: '0 (SDE / gradient flow at G = 0)', kind: 'reference', points: eta.map((h) => ({ x: h, y: 0 })) },
     ],
     checks,
-    settings: { landscape: spec, optimizer: 'sgd', eta, T, N: T * B, B, E: 1, shuffle: 'fixed', trials, seed, initSeed: 0, statistics: 'exact', order: 3, resum: true, quantity: 'z' },
+    settings: { preset, landscape: spec, optimizer: 'sgd', eta, T, N: T * B, B, E: 1, shuffle: 'fixed', trials, seed, initSeed: 0, statistics: 'exact', order: 3, resum: true, quantity: 'z' },
     diagrams: pred.resummed!.terms.map((t) => t.key),
   });
 }
@@ -108,7 +112,7 @@ const MEAN = { S: 10, N: 10, eta: 0.1, T: [10, 20], H: [0.001, 0.01, 0.1, 0.3, 1
 const meanSpec = (H: number) => `mean-estimation:H=${H},S=${MEAN.S}`;
 
 async function meanEstimationPanel(preset: Preset, o: PanelRunOptions = {}): Promise<PanelResult> {
-  const trials = trialsFor(preset).meanEstimation;
+  const trials = countsFor(preset, o).meanEstimation;
   const seed = o.seed ?? 0;
   const { N, eta, S } = MEAN;
   const series: PanelSeries[] = [];
@@ -138,7 +142,7 @@ async function meanEstimationPanel(preset: Preset, o: PanelRunOptions = {}): Pro
     id: 'mean-estimation', title: PANELS_META['mean-estimation'].title, claim: PANELS_META['mean-estimation'].claim,
     x: { label: 'curvature H', log: true }, y: { label: 'test-loss increase after T steps of GD', log: true },
     series, checks,
-    settings: { landscapes: MEAN.H.map(meanSpec), H: [...MEAN.H], S, C: S * S, optimizer: 'gd', eta: [eta], T: [...MEAN.T], N, B: N, trials, seed, initSeed: 0, statistics: 'exact', order: 2, resum: true, quantity: 'test-increase' },
+    settings: { preset, landscapes: MEAN.H.map(meanSpec), H: [...MEAN.H], S, C: S * S, optimizer: 'gd', eta: [eta], T: [...MEAN.T], N, B: N, trials, seed, initSeed: 0, statistics: 'exact', order: 2, resum: true, quantity: 'test-increase' },
     diagrams: keysOf(2, 'test'),
   });
 }
@@ -176,7 +180,7 @@ function pairedMean(a: Map<number, number>, b: Map<number, number>): { mean: num
 }
 
 async function epochsPanel(preset: Preset, o: PanelRunOptions = {}): Promise<PanelResult> {
-  const trials = trialsFor(preset).epochs;
+  const trials = countsFor(preset, o).epochs;
   const seed = o.seed ?? 0;
   const { spec, N, B, shuffle } = EPOCHS;
   const eta = [...EPOCHS.eta];
@@ -213,14 +217,14 @@ async function epochsPanel(preset: Preset, o: PanelRunOptions = {}): Promise<Pan
         { name: 'order 3', kind: 'predicted', points: p3, facet },
       );
       eta.forEach((h, i) => {
-        checks.push(check({ x: h, facet, measured: measured[i]!.y, measuredStderr: measured[i]!.stderr, predicted: p3[i]!.y, predictedStderr: p3[i]!.stderr!, inRange: plainInRange(h, N / B, lam) }));
+        checks.push(check({ x: h, facet, measured: measured[i]!.y, measuredStderr: measured[i]!.stderr, predicted: p3[i]!.y, predictedStderr: p3[i]!.stderr!, inRange: plainInRange({ eta: h, T: N / B, eigenvalues: lam, value: p3[i]!.y, previous: p2[i]!.y }) }));
       });
     }
     return finish({
       id: 'epochs', title: PANELS_META.epochs.title, claim: PANELS_META.epochs.claim,
       x: { label: 'one-epoch learning rate η', log: true }, y: { label: 'test loss: E epochs at η/E minus one epoch at η' },
       series, checks,
-      settings: { landscape: spec, optimizer: 'sgd', eta, E: [1, ...EPOCHS.E], etaE: 'η/E', T: 'E·N/B', N, B, shuffle, trials, seed, initSeed: 0, pairing: 'per trial: same seed and N, so the same training set', statistics: 'exact', order: [2, 3], checkedAgainst: 'order 3', quantity: 'test' },
+      settings: { preset, landscape: spec, optimizer: 'sgd', eta, E: [1, ...EPOCHS.E], etaE: 'η/E', T: 'E·N/B', N, B, shuffle, trials, seed, initSeed: 0, pairing: 'per trial: same seed and N, so the same training set', statistics: 'exact', order: [2, 3], checkedAgainst: 'order 3', quantity: 'test' },
       diagrams: keysOf(3, 'test'),
     });
   } finally {
@@ -230,10 +234,10 @@ async function epochsPanel(preset: Preset, o: PanelRunOptions = {}): Promise<Pan
 
 // ── GAUSS: SGD − SDE ──────────────────────────────────────────────────────────────────────
 
-const GSDE = { spec: 'gauss', T: 10, B: 1, eta: [0.05, 0.1, 0.15] } as const;
+const GSDE = { spec: 'gauss', T: 10, B: 1, eta: [0.02, 0.05, 0.1, 0.15] } as const;
 
 async function gaussSdePanel(preset: Preset, o: PanelRunOptions = {}): Promise<PanelResult> {
-  const trials = trialsFor(preset).gaussSde;
+  const trials = countsFor(preset, o).gaussSde;
   const seed = o.seed ?? 0;
   const { spec, T, B } = GSDE;
   const eta = [...GSDE.eta];
@@ -241,10 +245,12 @@ async function gaussSdePanel(preset: Preset, o: PanelRunOptions = {}): Promise<P
   // sde first: the differences are then sgd − sde, per trial.
   const sim = await runSim('gauss-sde', 'sde,sgd', spec, { optimizers: ['sde', 'sgd'], eta, N: T * B, B, E: 1, trials, seed }, o);
   const cs = await Promise.all(eta.map((h) => sdeCorollary({ landscape: { spec }, exact: true, T, B, eta: h, order: 3 })));
+  const c2 = await Promise.all(eta.map((h) => sdeCorollary({ landscape: { spec }, exact: true, T, B, eta: h, order: 2 })));
   const entry = (i: number, k: string) => cs[i]!.entries.find((e) => e.key === k)!;
+  const order2 = (i: number) => c2[i]!.entries.find((e) => e.key === 'SGD − SDE')!.value;
   const measured = eta.map((h) => measuredPoint(h, sim.differences.find((r) => r.optimizer === 'sgd' && r.eta === h && r.metric === 'test')));
   const predicted = eta.map((h, i) => predictedPoint(h, entry(i, 'SGD − SDE').value, entry(i, 'SGD − SDE').stderr));
-  const checks = eta.map((h, i) => check({ x: h, measured: measured[i]!.y, measuredStderr: measured[i]!.stderr ?? NaN, predicted: predicted[i]!.y, predictedStderr: predicted[i]!.stderr!, inRange: plainInRange(h, T, lam) }));
+  const checks = eta.map((h, i) => check({ x: h, measured: measured[i]!.y, measuredStderr: measured[i]!.stderr ?? NaN, predicted: predicted[i]!.y, predictedStderr: predicted[i]!.stderr!, inRange: plainInRange({ eta: h, T, eigenvalues: lam, value: predicted[i]!.y, previous: order2(i) }) }));
   return finish({
     id: 'gauss-sde', title: PANELS_META['gauss-sde'].title, claim: PANELS_META['gauss-sde'].claim,
     x: { label: 'learning rate η', log: true }, y: { label: `test loss: SGD minus SDE after T = ${T}` },
@@ -255,7 +261,7 @@ async function gaussSdePanel(preset: Preset, o: PanelRunOptions = {}): Promise<P
       { name: 'Gaussian and discretization part (order 3)', kind: 'reference', points: eta.map((h, i) => ({ x: h, y: entry(i, 'Gaussian and discretization').value })) },
     ],
     checks,
-    settings: { landscape: spec, optimizers: ['sde', 'sgd'], difference: 'sgd − sde per trial', eta, T, N: T * B, B, E: 1, trials, seed, initSeed: 0, sdeSubsteps: sim.settings.sdeSubsteps, sdeNoise: sim.sdeNoise, statistics: 'exact', order: 3, quantity: 'test' },
+    settings: { preset, landscape: spec, optimizers: ['sde', 'sgd'], difference: 'sgd − sde per trial', eta, T, N: T * B, B, E: 1, trials, seed, initSeed: 0, sdeSubsteps: sim.settings.sdeSubsteps, sdeNoise: sim.sdeNoise, statistics: 'exact', order: 3, quantity: 'test' },
     diagrams: keysOf(3, 'test'),
   });
 }
@@ -265,7 +271,7 @@ async function gaussSdePanel(preset: Preset, o: PanelRunOptions = {}): Promise<P
 const GTEST = { spec: 'gauss', N: 10, B: 1, eta: [0.025, 0.05, 0.075, 0.1, 0.125, 0.15, 0.175, 0.2, 0.225, 0.25] } as const;
 
 async function gaussTestlossPanel(preset: Preset, o: PanelRunOptions = {}): Promise<PanelResult> {
-  const trials = trialsFor(preset).gaussTestloss;
+  const trials = countsFor(preset, o).gaussTestloss;
   const seed = o.seed ?? 0;
   const { spec, N, B } = GTEST;
   const T = N / B;
@@ -283,8 +289,8 @@ async function gaussTestlossPanel(preset: Preset, o: PanelRunOptions = {}): Prom
   const measured = eta.map((h) => measuredPoint(h, row(sim.summary, 'sgd', h, 'test-increase')));
   const s2 = pts(p2), s3 = pts(p3), sr = pts(r3);
   const checks: PanelCheck[] = [];
-  for (const [facet, s, inRange] of [['order 3', s3, (h: number) => plainInRange(h, T, lam)], ['re-summed order 3', sr, (h: number) => resummedInRange(h, lam)]] as const) {
-    eta.forEach((h, i) => checks.push(check({ x: h, facet, measured: measured[i]!.y, measuredStderr: measured[i]!.stderr ?? NaN, predicted: s[i]!.y, predictedStderr: s[i]!.stderr!, inRange: inRange(h) })));
+  for (const [facet, s, inRange] of [['order 3', s3, (h: number, i: number) => plainInRange({ eta: h, T, eigenvalues: lam, value: s3[i]!.y, previous: s2[i]!.y })], ['re-summed order 3', sr, (h: number, _i: number) => resummedInRange(h, lam)]] as const) {
+    eta.forEach((h, i) => checks.push(check({ x: h, facet, measured: measured[i]!.y, measuredStderr: measured[i]!.stderr ?? NaN, predicted: s[i]!.y, predictedStderr: s[i]!.stderr!, inRange: inRange(h, i) })));
   }
   return finish({
     id: 'gauss-testloss', title: PANELS_META['gauss-testloss'].title, claim: PANELS_META['gauss-testloss'].claim,
@@ -296,7 +302,7 @@ async function gaussTestlossPanel(preset: Preset, o: PanelRunOptions = {}): Prom
       { name: 're-summed order 3', kind: 'predicted', points: sr },
     ],
     checks,
-    settings: { landscape: spec, optimizer: 'sgd', eta, T, N, B, E: 1, shuffle: 'fixed', trials, seed, initSeed: 0, theta0Loss: l0, statistics: 'exact', orders: [2, 3], resum: [false, true], checkedAgainst: ['order 3', 're-summed order 3'], quantity: 'test-increase' },
+    settings: { preset, landscape: spec, optimizer: 'sgd', eta, T, N, B, E: 1, shuffle: 'fixed', trials, seed, initSeed: 0, theta0Loss: l0, statistics: 'exact', orders: [2, 3], resum: [false, true], checkedAgainst: ['order 3', 're-summed order 3'], quantity: 'test-increase' },
     diagrams: [...new Set([...keysOf(3, 'test'), ...r3.resummed!.terms.map((t) => t.key)])],
   });
 }
