@@ -117,12 +117,16 @@ async function meanEstimationPanel(preset: Preset, o: PanelRunOptions = {}): Pro
   const { N, eta, S } = MEAN;
   const series: PanelSeries[] = [];
   const checks: PanelCheck[] = [];
+  // One seed per (T, H) cell, seed + k: the same streams for every H would make the points fully correlated.
+  const seeds: number[] = [];
   for (const T of MEAN.T) {
     const facet = `T = ${T}`;
     const measured: PanelPoint[] = [], predicted: PanelPoint[] = [], stic: PanelPoint[] = [];
     for (const H of MEAN.H) {
       const spec = meanSpec(H);
-      const sim = await runSim('mean-estimation', `gd H=${H} T=${T}`, spec, { optimizers: ['gd'], eta: [eta], N, T, trials, seed }, o);
+      const cellSeed = seed + seeds.length;
+      seeds.push(cellSeed);
+      const sim = await runSim('mean-estimation', `gd H=${H} T=${T}`, spec, { optimizers: ['gd'], eta: [eta], N, T, trials, seed: cellSeed }, o);
       const c = await overfitCorollary({ landscape: { spec }, exact: true, N, T, eta });
       const inc = c.entries.find((e) => e.key === `test increase (T = ${T})`)!;
       const st = c.entries.find((e) => e.key === 'STIC: C:H⁻¹/N')!;
@@ -142,7 +146,7 @@ async function meanEstimationPanel(preset: Preset, o: PanelRunOptions = {}): Pro
     id: 'mean-estimation', title: PANELS_META['mean-estimation'].title, claim: PANELS_META['mean-estimation'].claim,
     x: { label: 'curvature H', log: true }, y: { label: 'test-loss increase after T steps of GD', log: true },
     series, checks,
-    settings: { preset, landscapes: MEAN.H.map(meanSpec), H: [...MEAN.H], S, C: S * S, optimizer: 'gd', eta: [eta], T: [...MEAN.T], N, B: N, trials, seed, initSeed: 0, statistics: 'exact', order: 2, resum: true, quantity: 'test-increase' },
+    settings: { preset, landscapes: MEAN.H.map(meanSpec), H: [...MEAN.H], S, C: S * S, optimizer: 'gd', eta: [eta], T: [...MEAN.T], N, B: N, trials, seed, seeds: 'seed + k for the k-th (T, H) cell, T outer, H inner', initSeed: 0, statistics: 'exact', order: 2, resum: true, quantity: 'test-increase' },
     diagrams: keysOf(2, 'test'),
   });
 }
