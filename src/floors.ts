@@ -11,7 +11,8 @@
  *   4  stats, optim                      diagram values at θ₀; optimizers
  *   5  sim, corollaries                  paired simulations, and compare; the paper's corollaries as calculators
  *   6  report                            renderers and readers of perturb's results
- *   7  cli                               flags → library calls → text
+ *   7  reproduce                         the paper's panels computed as plain data (PanelResult)
+ *   8  cli                               flags → library calls → text
  *
  * `testing` holds helpers for tests; only test files (and its own files) import it. Test
  * files may import any folder's index.ts, and their own folder's files. src/index.ts, the
@@ -31,6 +32,7 @@ export const FLOORS: Readonly<Record<string, number>> = Object.freeze({
   sim: 5,
   corollaries: 5,
   report: 6,
-  cli: 7,
-  testing: 8,
+  reproduce: 7,
+  cli: 8,
+  testing: 9,
 });

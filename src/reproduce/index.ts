@@ -1,0 +1,5 @@
+/** @file Public API of reproduce: the paper's panels on its artificial landscapes, computed as PanelResult (issue 12). */
+export { PANELS, PANEL_IDS, type PanelDefinition, type PanelId, type PanelRunOptions } from './panels.ts';
+export { PRESETS, TRIALS, trialsFor, type Preset, type PresetCounts } from './presets.ts';
+export { check, plainInRange, resummedInRange, verdictOf, zScore, RULE, Z_MAX, PLAIN_RHO } from './verdict.ts';
+export { formatPanel } from './format.ts';
