@@ -88,13 +88,17 @@ const verdictBadge = (v: Verdict) => `<span class="verdict ${VERDICT_CLASS[v]}">
 const num = (x: number) => `<td class="num">${escapeHtml(formatNumber(x))}</td>`;
 const panelAnchor = (p: PanelResult) => `panel-${p.id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 
+/** The summary table; a rule shared by every panel is stated once above it instead of per row. */
 function summaryTable(panels: readonly PanelResult[]): string {
+  const rules = new Set(panels.map((p) => p.rule));
+  const shared = rules.size === 1 ? [...rules][0]! : null;
   const rows = panels.map((p) => {
     const s = inRangeSummary(p);
     return `<tr><td><a href="#${panelAnchor(p)}">${escapeHtml(p.id)}</a></td><td>${escapeHtml(p.title)}</td><td>${verdictBadge(p.verdict)}</td>` +
-      `<td>${escapeHtml(p.rule)}</td><td class="num">${s.inRange} / ${s.total}</td><td class="num">${s.worstZ === null ? '—' : s.worstZ.toFixed(2)}</td></tr>`;
+      `${shared === null ? `<td>${escapeHtml(p.rule)}</td>` : ''}<td class="num">${s.inRange} / ${s.total}</td><td class="num">${s.worstZ === null ? '—' : s.worstZ.toFixed(2)}</td></tr>`;
   });
-  return `<table class="summary">\n<thead><tr><th>panel</th><th>title</th><th>verdict</th><th>rule</th><th>points in range</th><th>worst |z| (in range)</th></tr></thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`;
+  const head = `<th>panel</th><th>title</th><th>verdict</th>${shared === null ? '<th>rule</th>' : ''}<th>points in range</th><th>worst |z| (in range)</th>`;
+  return `${shared === null ? '' : `<p class="meta">Verdict rule (every panel): ${escapeHtml(shared)}</p>\n`}<table class="summary">\n<thead><tr>${head}</tr></thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`;
 }
 
 function checksTable(checks: readonly PanelCheck[]): string {

@@ -133,6 +133,8 @@ export function panelSpec(p: PanelResult): Spec {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: p.title,
     data: { values },
+    // Series names are the legend's whole point: never cut them short ('leading order η²T/…').
+    config: { legend: { labelLimit: 0 } },
   };
   if (facets.length === 0) return { ...common, width: WIDTH, height: HEIGHT, ...body };
   return {

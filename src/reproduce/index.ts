@@ -3,3 +3,4 @@ export { PANELS, PANEL_IDS, type PanelDefinition, type PanelId, type PanelRunOpt
 export { PRESETS, TRIALS, trialsFor, type Preset, type PresetCounts } from './presets.ts';
 export { check, plainInRange, resummedInRange, verdictOf, zScore, RULE, Z_MAX, PLAIN_RHO } from './verdict.ts';
 export { formatPanel } from './format.ts';
+export { reproduce, type ReproduceOptions, type ReproduceResult } from './run.ts';

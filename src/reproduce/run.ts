@@ -1,0 +1,85 @@
+/**
+ * @file `reproduce`: run the chosen panels of a preset, each cached in OUT/panels/<id>.json with
+ * the settings it ran under, so that `resume` after a kill redoes only unfinished panels and a
+ * second run with the same settings reuses them; then render every panel (SVG, Vega-Lite JSON,
+ * CSV, JSON) and the self-contained report OUT/index.html with OUT/summary.json.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { InputError, opt, provenance } from '../core/index.ts';
+import { checkWritable, removeEmptyDirs, writeFileAtomic } from '../io/index.ts';
+import { renderPanelSvg, writePanelFiles, writeReport, type PanelResult } from '../report/index.ts';
+import { PANEL_IDS, PANELS, type PanelId } from './panels.ts';
+import { PRESETS, type Preset } from './presets.ts';
+
+export interface ReproduceOptions {
+  /** Panels to run (default: all of the preset's). */
+  panels?: readonly string[];
+  preset?: Preset;
+  out: string;
+  workers?: number;
+  /** Reuse finished panels' results in `out` (they are reused anyway when their settings match). */
+  resume?: boolean;
+  /** Panels done of the total (phase 'panels'), and trials within the current one (phase '<panel>: <stage>'). */
+  onProgress?: (done: number, total: number, phase: string) => void;
+  onNotice?: (message: string) => void;
+}
+
+export interface ReproduceResult {
+  readonly out: string;
+  readonly preset: Preset;
+  readonly panels: readonly PanelResult[];
+  /** Panels taken from the cache in `out`. */
+  readonly reused: readonly string[];
+  readonly seconds: number;
+}
+
+const WHERE = 'reproduce';
+
+export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
+  const started = performance.now();
+  const preset = o.preset ?? 'demo';
+  if (!PRESETS.includes(preset)) throw new InputError(`${WHERE}: ${opt('preset')} must be one of ${PRESETS.join(', ')}, got '${String(preset)}'`);
+  const valid: readonly string[] = PANEL_IDS;
+  const chosen = o.panels && o.panels.length > 0 ? [...o.panels] : [...valid];
+  const unknown = chosen.filter((p) => !valid.includes(p));
+  if (unknown.length > 0) throw new InputError(`${WHERE}: unknown panel${unknown.length > 1 ? 's' : ''} ${unknown.map((p) => `'${p}'`).join(', ')}; the panels are ${valid.join(', ')}`);
+  const made = [...checkWritable(join(o.out, 'index.html'), `${opt('out')} file`), ...checkWritable(join(o.out, 'panels', 'cache.json'), `${opt('out')} file`)];
+  try {
+    const panels: PanelResult[] = [];
+    const reused: string[] = [];
+    for (const [i, id] of chosen.entries()) {
+      o.onProgress?.(i, chosen.length, 'panels');
+      const def = PANELS[id as PanelId];
+      const identity = JSON.stringify({ id, preset, perturb: provenance().version });
+      const cache = join(o.out, 'panels', `${id}.json`);
+      let result: PanelResult | null = null;
+      if (existsSync(cache)) {
+        try {
+          const c = JSON.parse(readFileSync(cache, 'utf8')) as { identity: string; result: PanelResult };
+          if (c.identity === identity) result = c.result;
+        } catch {
+          o.onNotice?.(`${cache} is unreadable: running ${id} again`);
+        }
+      }
+      if (result) reused.push(id);
+      else {
+        result = await def.run(preset, { workers: o.workers, onProgress: (p) => o.onProgress?.(p.done, p.total, `${id}: ${p.stage}`) });
+        writeFileAtomic(cache, JSON.stringify({ identity, result }) + '\n');
+      }
+      panels.push(result);
+    }
+    o.onProgress?.(chosen.length, chosen.length, 'panels');
+    const svgs = new Map<string, string>();
+    for (const p of panels) {
+      svgs.set(p.id, await renderPanelSvg(p));
+      writePanelFiles(o.out, p);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    writeReport(o.out, panels, { title: 'perturb reproduce', preset, provenance: provenance(), svgs, diagramSvgs: new Map(), started: new Date(Date.now() - seconds * 1000).toISOString(), seconds });
+    return { out: o.out, preset, panels, reused, seconds };
+  } catch (err) {
+    if (err instanceof InputError) removeEmptyDirs(made);
+    throw err;
+  }
+}
