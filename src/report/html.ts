@@ -46,7 +46,8 @@ export function inlineSvg(svg: string, scope: string): string {
 }
 
 /** The checks inside the theory's range, and the largest |z| among them (null when none). */
-function inRangeSummary(p: PanelResult): { inRange: number; total: number; worstZ: number | null } {
+/** How many checks are in the theory’s range, of all, and the worst in-range |z|. */
+export function inRangeSummary(p: PanelResult): { inRange: number; total: number; worstZ: number | null } {
   const inside = p.checks.filter((c) => c.inRange);
   const zs = inside.map((c) => Math.abs(c.z)).filter((z) => !Number.isNaN(z));
   return { inRange: inside.length, total: p.checks.length, worstZ: zs.length ? Math.max(...zs) : null };

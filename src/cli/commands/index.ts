@@ -5,7 +5,8 @@ import { registerCorollary } from './corollary.ts';
 import { registerDiagrams } from './diagrams.ts';
 import { registerLandscapes } from './landscapes.ts';
 import { registerPredict } from './predict.ts';
+import { registerReproduce } from './reproduce.ts';
 import { registerSimulate } from './simulate.ts';
 import { registerStats } from './stats.ts';
 
-export const commands: Array<(program: Command) => void> = [registerCompare, registerCorollary, registerDiagrams, registerPredict, registerStats, registerLandscapes, registerSimulate];
+export const commands: Array<(program: Command) => void> = [registerCompare, registerCorollary, registerDiagrams, registerPredict, registerReproduce, registerStats, registerLandscapes, registerSimulate];

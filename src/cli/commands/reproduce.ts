@@ -1,0 +1,67 @@
+/**
+ * @file `perturb reproduce [PANEL …]`: the paper's experiments as panels — statistics,
+ * predictions and paired simulations — into one self-contained HTML report with the SVG, Vega-Lite
+ * JSON, CSV and JSON behind every plot, and summary.json (src/reproduce). Finished panels are
+ * cached in --out, so a rerun (or --resume after Ctrl-C) redoes only what is missing.
+ */
+import type { Command } from 'commander';
+import { formatNumber, textTable } from '../../core/index.ts';
+import { resolveCifar10Dir } from '../../data/index.ts';
+import { inRangeSummary } from '../../report/index.ts';
+import { PANEL_IDS, PRESETS, reproduce, type Preset, type ReproduceResult } from '../../reproduce/index.ts';
+import { nonNegativeInt, oneOf } from '../options.ts';
+import { phasedProgress, resumeOnInterrupt } from '../progress.ts';
+import { print, warn } from '../output.ts';
+
+interface ReproduceCli {
+  preset: Preset;
+  out: string;
+  cifar10?: string;
+  workers?: number;
+  resume?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export function registerReproduce(program: Command): void {
+  program
+    .command('reproduce')
+    .argument('[panels...]', `panels to run (default: all): ${PANEL_IDS.join(', ')}`)
+    .description('reproduce the paper’s experiments: predictions beside paired simulations, one HTML report with plots, tables, diagrams and a verdict per claim')
+    .option('--preset <name>', `${PRESETS.join(', ')}: demo (artificial landscapes, about a minute), quick, paper (the paper’s trial counts)`, oneOf(...PRESETS), 'demo')
+    .option('--out <dir>', 'report directory: index.html, summary.json, and per panel .svg, .vl.json, .csv, .json', 'perturb-report')
+    .option('--cifar10 <dir>', 'CIFAR-10 binary batches (or set PERTURB_CIFAR10)')
+    .option('--workers <w>', 'worker threads (default: all cores; 0 runs in this thread)', nonNegativeInt)
+    .option('--resume', 'reuse the finished panels in --out (a rerun with the same settings does so anyway)')
+    .option('--quiet', 'no progress bar')
+    .option('--json', 'print summary.json’s per-panel verdicts as JSON')
+    .action(async (panels: string[], o: ReproduceCli) => {
+      if (o.cifar10 !== undefined) await resolveCifar10Dir(o.cifar10); // a wrong directory fails now, not after an hour
+      const bar = phasedProgress({ panels: 'reproduce (panels)' }, o.quiet);
+      const release = resumeOnInterrupt(o.out, bar.stop);
+      let r: ReproduceResult;
+      try {
+        r = await reproduce({
+          panels, preset: o.preset, out: o.out, workers: o.workers, resume: o.resume,
+          onProgress: (done, total, phase) => bar.onProgress(done, total, phase),
+          onNotice: (m) => warn(`perturb: ${m}\n`),
+        });
+      } finally {
+        bar.stop();
+        release();
+      }
+      const summary = r.panels.map(inRangeSummary);
+      if (o.json) {
+        print(JSON.stringify({ out: r.out, preset: r.preset, seconds: r.seconds, reused: r.reused, panels: r.panels.map((p, i) => ({ id: p.id, verdict: p.verdict, ...summary[i]! })) }, null, 2) + '\n');
+        return;
+      }
+      print(textTable([
+        ['panel', 'verdict', 'points in range', 'worst |z|', ''],
+        ...r.panels.map((p, i) => {
+          const s = summary[i]!;
+          return [p.id, p.verdict, `${s.inRange} / ${s.total}`, s.worstZ === null ? '—' : s.worstZ.toFixed(2), r.reused.includes(p.id) ? '(reused)' : ''];
+        }),
+      ]));
+      print(`preset ${r.preset}, ${formatNumber(r.seconds)} s; report: ${r.out}/index.html\n`);
+    });
+}
