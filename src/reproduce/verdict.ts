@@ -2,9 +2,11 @@
  * @file The one verdict rule of `perturb reproduce`, applied to every panel.
  *
  * A point is *in the theory's range* when the prediction it is checked against is
- *  - re-summed near a minimum (θ₀ with G = 0, or the series re-summed along H's eigenbasis) and
+ *  - re-summed near a minimum (θ₀ with G = 0, or the series re-summed along H's eigenbasis),
  *    every propagator contracts, |1 − ηλ| ≤ 1 for every eigenvalue λ ≥ 0 of H (Theorems 1–2:
- *    long times are allowed); or
+ *    long times are allowed), and — where the panel has the re-summed prediction one order
+ *    lower — it has converged the same way, |R_D − R_{D−1}| ≤ ρ·|R_D| (the re-summed series is
+ *    still truncated in its irreducible diagrams); or
  *  - a plain η-series (order D) that has converged there: its last term is at most ρ = 10% of
  *    the prediction, |p_D − p_{D−1}| ≤ ρ·|p_D|; where the lower orders vanish (a leading-order
  *    prediction, e.g. SGD − SDE at G = 0) the series' expansion parameter must be that small
@@ -20,7 +22,7 @@ export const Z_MAX = 3;
 export const PLAIN_RHO = 0.1;
 
 export const RULE =
-  `A point is in the theory’s range when its prediction is re-summed near a minimum with every propagator contracting (|1 − ηλ| ≤ 1 for every eigenvalue λ of H), ` +
+  `A point is in the theory’s range when its prediction is re-summed near a minimum with every propagator contracting (|1 − ηλ| ≤ 1 for every eigenvalue λ of H) and, where one order lower is computed, its last order at most ${PLAIN_RHO * 100}% of its value (|R_D − R_{D−1}| ≤ ${PLAIN_RHO}·|R_D|), ` +
   `or is a plain η-series whose last term is at most ${PLAIN_RHO * 100}% of its value, |p_D − p_{D−1}| ≤ ${PLAIN_RHO}·|p_D| ` +
   `(where the lower orders vanish, a leading-order prediction: ηT·λ_max(H) ≤ ${PLAIN_RHO}, or ηT ≤ ${PLAIN_RHO} when H = 0). ` +
   `z = (measured − predicted)/√(se_m² + se_p²); the panel agrees when every in-range |z| ≤ ${Z_MAX}, disagrees otherwise, and is outside the theory’s range when no point is in range.`;
@@ -39,13 +41,20 @@ export function plainInRange(o: { eta: number; T: number; eigenvalues: ArrayLike
   return eta * T * (lam > 0 ? lam : 1) <= PLAIN_RHO;
 }
 
-/** In range for a re-summed prediction near a minimum: every propagator 1 − ηλ has |1 − ηλ| ≤ 1 (λ ≥ 0). */
-export function resummedInRange(eta: number, eigenvalues: ArrayLike<number>): boolean {
+/**
+ * In range for a re-summed prediction near a minimum: every propagator 1 − ηλ has |1 − ηλ| ≤ 1
+ * (λ ≥ 0), and with `orders` (R_D and R_{D−1} at this η) |R_D − R_{D−1}| ≤ ρ·|R_D| — unless
+ * R_{D−1} vanishes (the leading order, e.g. a drift that starts at D = 3).
+ */
+export function resummedInRange(eta: number, eigenvalues: ArrayLike<number>, orders?: { value: number; previous: number }): boolean {
   for (let i = 0; i < eigenvalues.length; i++) {
     const l = eigenvalues[i]!;
     if (l < 0 || Math.abs(1 - eta * l) > 1) return false;
   }
-  return true;
+  if (!orders) return true;
+  const { value, previous } = orders;
+  if (!Number.isFinite(value) || !Number.isFinite(previous)) return false;
+  return Math.abs(previous) <= 1e-9 * Math.abs(value) || Math.abs(value - previous) <= PLAIN_RHO * Math.abs(value);
 }
 
 /** z of measured against predicted; ±Infinity when both are exact and differ, 0 when equal. */
