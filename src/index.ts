@@ -10,5 +10,6 @@ export * from './stats/index.ts';
 export * as optim from './optim/index.ts';
 export * as sim from './sim/index.ts';
 export * from './corollaries/index.ts';
+export { reproduce, PANELS, PANEL_IDS, PRESETS, type Preset, type PanelId, type ReproduceOptions, type ReproduceResult } from './reproduce/index.ts';
 export * as report from './report/index.ts';
 export * as cli from './cli/index.ts';
