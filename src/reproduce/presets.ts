@@ -24,7 +24,7 @@ export interface PresetCounts {
 }
 
 export const TRIALS: Readonly<Record<Preset, PresetCounts>> = Object.freeze({
-  demo: { archimedes: 16, meanEstimation: 2000, epochs: 20000, gaussSde: 8000, gaussTestloss: 20000, stic: 200 },
+  demo: { archimedes: 16, meanEstimation: 2000, epochs: 20000, gaussSde: 8000, gaussTestloss: 20000, stic: 100 },
   quick: { archimedes: 40, meanEstimation: 8000, epochs: 60000, gaussSde: 24000, gaussTestloss: 60000, stic: 500 },
   paper: { archimedes: 50, meanEstimation: 1000, epochs: 200000, gaussSde: 200000, gaussTestloss: 200000, stic: 1000 },
 });
