@@ -14,6 +14,7 @@ import { simulate, type SimulateOptions, type SimulationResult, type SummaryRow 
 import { measureTensors } from '../stats/index.ts';
 import { hessianEigen, neededDiagrams } from '../theory/index.ts';
 import { trialsFor, type Preset, type PresetCounts } from './presets.ts';
+import { STIC_PANEL } from './stic.ts';
 import { check, plainInRange, resummedInRange, RULE, verdictOf } from './verdict.ts';
 
 export interface PanelRunOptions {
@@ -29,7 +30,7 @@ export interface PanelRunOptions {
 
 const countsFor = (preset: Preset, o: PanelRunOptions): PresetCounts => ({ ...trialsFor(preset), ...o.trials });
 
-export type PanelId = 'archimedes' | 'mean-estimation' | 'epochs' | 'gauss-sde' | 'gauss-testloss';
+export type PanelId = 'archimedes' | 'mean-estimation' | 'epochs' | 'gauss-sde' | 'gauss-testloss' | 'stic';
 
 export interface PanelDefinition {
   readonly id: PanelId;
@@ -315,7 +316,7 @@ async function gaussTestlossPanel(preset: Preset, o: PanelRunOptions = {}): Prom
 
 // ── the table ─────────────────────────────────────────────────────────────────────────────
 
-const PANELS_META: Record<PanelId, { title: string; claim: string }> = {
+const PANELS_META: Record<Exclude<PanelId, 'stic'>, { title: string; claim: string }> = {
   archimedes: {
     title: 'ARCHIMEDES: SGD drifts along a valley of minima',
     claim: 'From a valley of global minima SGD moves along +z by η²/6 per step (Corollary 1), where an SDE or gradient-flow analysis predicts 0; the re-summed order-3 series gives E[z_T] at T = 10⁴.',
@@ -338,7 +339,7 @@ const PANELS_META: Record<PanelId, { title: string; claim: string }> = {
   },
 };
 
-const define = (id: PanelId, run: PanelDefinition['run']): PanelDefinition => ({ id, ...PANELS_META[id], run });
+const define = (id: Exclude<PanelId, 'stic'>, run: PanelDefinition['run']): PanelDefinition => ({ id, ...PANELS_META[id], run });
 
 /** The artificial panels of `perturb reproduce`, by id. */
 export const PANELS: Readonly<Record<PanelId, PanelDefinition>> = Object.freeze({
@@ -347,6 +348,7 @@ export const PANELS: Readonly<Record<PanelId, PanelDefinition>> = Object.freeze(
   epochs: define('epochs', epochsPanel),
   'gauss-sde': define('gauss-sde', gaussSdePanel),
   'gauss-testloss': define('gauss-testloss', gaussTestlossPanel),
+  stic: STIC_PANEL,
 });
 
 export const PANEL_IDS = Object.keys(PANELS) as PanelId[];
