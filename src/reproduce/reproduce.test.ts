@@ -35,7 +35,8 @@ test('range: a plain series whose last term is ≤ 10% of its value, or (leading
   assert.equal(resummedInRange(0.1, [-1]), false);
 });
 
-for (const id of PANEL_IDS) {
+// stic measures a method, not a prediction (no predicted series, its own rule): stic.test.ts
+for (const id of PANEL_IDS.filter((p) => p !== 'stic')) {
   test(`panel ${id}: finite series with intervals, checks with z, settings with seeds and trials`, async () => {
     const r = await PANELS[id].run('demo', { workers: 0, seed: 3, trials: TINY });
     assert.equal(r.id, id);
@@ -62,14 +63,3 @@ test('results do not depend on workers (gauss-testloss, tiny)', async () => {
   assert.deepEqual(a, b);
 });
 
-test('demo preset: every artificial panel, 2 workers, total time (REPRODUCE_DEMO=1)', { skip: process.env.REPRODUCE_DEMO !== '1' && 'set REPRODUCE_DEMO=1' }, async () => {
-  const t0 = performance.now();
-  for (const id of PANEL_IDS) {
-    const t = performance.now();
-    const r = await PANELS[id].run('demo', { workers: 2 });
-    console.log(`${id}: ${r.verdict} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-  }
-  const total = (performance.now() - t0) / 1000;
-  console.log(`demo preset, all artificial panels: ${total.toFixed(1)} s`);
-  assert.ok(total < 120, `${total} s`);
-});
