@@ -102,7 +102,7 @@ const diffRow = (sim: SimulationResult, optimizer: string, eta: number): Summary
 const FM = {
   spec: 'fmnist-convnet',
   small: [0.0025, 0.005, 0.01, 0.02, 0.04],
-  large: [0.05, 0.1, 0.2, 0.4],
+  large: [0.1, 0.2, 0.4, 0.8],
 } as const;
 
 interface TestlossRun {
@@ -184,7 +184,7 @@ async function fmnistLargeEtaPanel(preset: Preset, o: ImagePanelRunOptions = {})
 
 // ── GD − SGD and GDC − SGD (Corollary 4) ──────────────────────────────────────────────────
 
-const GDC = { eta: [0.0025, 0.01, 0.025] } as const;
+const GDC = { eta: [0.001, 0.005, 0.025] } as const;
 
 async function gdcPanel(preset: Preset, o: ImagePanelRunOptions = {}): Promise<PanelResult> {
   const counts = countsFor(preset, o);

@@ -60,8 +60,8 @@ export interface ImageCounts {
  * estimates nor a test-set size: 10⁴ draws and 10³ test points here.
  */
 export const IMAGE_TRIALS: Readonly<Record<Preset, ImageCounts>> = Object.freeze({
-  demo: { fmnistTestloss: 48, fmnistLargeEta: 48, gdc: 32, cifarGap: 32, imageSamples: 128, imageInits: 1, imageTestPoints: 64 },
-  quick: { fmnistTestloss: 48, fmnistLargeEta: 48, gdc: 32, cifarGap: 32, imageSamples: 128, imageInits: 1, imageTestPoints: 64 },
+  demo: { fmnistTestloss: 64, fmnistLargeEta: 64, gdc: 64, cifarGap: 64, imageSamples: 256, imageInits: 2, imageTestPoints: 64 },
+  quick: { fmnistTestloss: 64, fmnistLargeEta: 64, gdc: 64, cifarGap: 64, imageSamples: 256, imageInits: 2, imageTestPoints: 64 },
   paper: { fmnistTestloss: 40000, fmnistLargeEta: 40000, gdc: 40000, cifarGap: 50000, imageSamples: 10000, imageInits: 6, imageTestPoints: 1000 },
 });
 
