@@ -32,6 +32,8 @@ export interface ImagePanelRunOptions extends Omit<PanelRunOptions, 'trials'> {
   cacheDir?: string;
   /** Counts that replace the preset's (tests; recorded in `settings`). */
   trials?: Partial<ImageCounts>;
+  /** gdc: run only these of its landscapes (tests; default all: the Fashion-MNIST ones, and the CIFAR-10 ones when CIFAR-10 is there). */
+  gdcLandscapes?: readonly string[];
 }
 
 /** A panel definition of the shape of panels.ts's PanelDefinition, with the image panels' ids and options. */
@@ -194,7 +196,8 @@ async function gdcPanel(preset: Preset, o: ImagePanelRunOptions = {}): Promise<P
   const cifar = await cifarDir(o);
   const convSeeds = initSeeds(counts.imageInits);
   const runs: Array<{ spec: string; initSeed: number }> = [];
-  for (const spec of ['fmnist-logistic', 'fmnist-convnet', ...(cifar ? ['cifar-logistic', 'cifar-convnet'] : [])]) {
+  const specs = ['fmnist-logistic', 'fmnist-convnet', ...(cifar ? ['cifar-logistic', 'cifar-convnet'] : [])].filter((s) => !o.gdcLandscapes || o.gdcLandscapes.includes(s));
+  for (const spec of specs) {
     if (spec.endsWith('logistic')) runs.push({ spec, initSeed: 0 });
     else for (const s of convSeeds) runs.push({ spec, initSeed: s });
   }
