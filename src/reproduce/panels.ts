@@ -39,19 +39,19 @@ export interface PanelDefinition {
   run(preset: Preset, o?: PanelRunOptions): Promise<PanelResult>;
 }
 
-const Z95 = 1.959963984540054;
+export const Z95 = 1.959963984540054;
 
 /** A measured point from a summary or difference row (its t-interval). */
-function measuredPoint(x: number, r: SummaryRow | undefined): PanelPoint {
+export function measuredPoint(x: number, r: SummaryRow | undefined): PanelPoint {
   if (!r || r.mean === null) return { x, y: NaN };
   const se = r.stderr ?? NaN;
   return { x, y: r.mean, stderr: se, lo: r.ci95?.[0] ?? r.mean - Z95 * se, hi: r.ci95?.[1] ?? r.mean + Z95 * se };
 }
 
 /** A predicted point with a ±1.96·se band (a zero-width band for exact statistics). */
-const predictedPoint = (x: number, y: number, se: number): PanelPoint => ({ x, y, stderr: se, lo: y - Z95 * se, hi: y + Z95 * se });
+export const predictedPoint = (x: number, y: number, se: number): PanelPoint => ({ x, y, stderr: se, lo: y - Z95 * se, hi: y + Z95 * se });
 
-function row(rows: readonly SummaryRow[], optimizer: string, eta: number, metric: string): SummaryRow | undefined {
+export function row(rows: readonly SummaryRow[], optimizer: string, eta: number, metric: string): SummaryRow | undefined {
   return rows.find((r) => r.optimizer === optimizer && r.eta === eta && r.metric === metric);
 }
 
@@ -73,7 +73,7 @@ function runSim(panel: string, stage: string, spec: string, s: Sim, o: PanelRunO
 
 const keysOf = (order: number, q: 'test' | 'train' | 'gap') => neededDiagrams(order, q).map((d) => d.key);
 
-function finish(base: Omit<PanelResult, 'verdict' | 'rule'>): PanelResult {
+export function finish(base: Omit<PanelResult, 'verdict' | 'rule'>): PanelResult {
   return { ...base, verdict: verdictOf(base.checks), rule: RULE };
 }
 

@@ -36,3 +36,40 @@ export function trialsFor(preset: Preset): PresetCounts {
   if (!t) throw new InputError(`reproduce: unknown preset '${String(preset)}' (one of ${PRESETS.join(', ')})`);
   return t;
 }
+
+/** Counts of the image panels (images.ts), apart from PresetCounts so the artificial panels' counts stay as they were. */
+export interface ImageCounts {
+  /** SGD trials per init seed on the Fashion-MNIST convnet at small ηT (fmnist-testloss). */
+  fmnistTestloss: number;
+  /** SGD trials per init seed on the Fashion-MNIST convnet at large ηT (fmnist-large-eta). */
+  fmnistLargeEta: number;
+  /** Paired SGD/GD/GDC trials per landscape and init seed (gdc). */
+  gdc: number;
+  /** SGD trials per init seed on the CIFAR-10 convnet (cifar-gap). */
+  cifarGap: number;
+  /** Sampled draws of the diagram values per landscape and init seed (every image panel). */
+  imageSamples: number;
+  /** Convnet init seeds 1, 2, … (Glorot-Xavier initializations) per panel; logistic regression has its one zero init. */
+  imageInits: number;
+  /** Fresh test points per trial on which an image panel's test loss is estimated. */
+  imageTestPoints: number;
+}
+
+/**
+ * The image panels' counts. `demo` does not run them (it carries quick's counts). `quick` keeps
+ * them, with the artificial panels, under 15 minutes on a 2-core machine. `paper`: appendix C.3,
+ * 4·10⁴ Fashion-MNIST and 5·10⁴ CIFAR-10 convnet trials on each of 6 Glorot-Xavier
+ * initializations (SGD, GD and GDC, T = 10); the paper gives no draw count for its diagram
+ * estimates nor a test-set size: 10⁴ draws and 10³ test points here.
+ */
+export const IMAGE_TRIALS: Readonly<Record<Preset, ImageCounts>> = Object.freeze({
+  demo: { fmnistTestloss: 64, fmnistLargeEta: 64, gdc: 64, cifarGap: 64, imageSamples: 256, imageInits: 2, imageTestPoints: 64 },
+  quick: { fmnistTestloss: 64, fmnistLargeEta: 64, gdc: 64, cifarGap: 64, imageSamples: 256, imageInits: 2, imageTestPoints: 64 },
+  paper: { fmnistTestloss: 40000, fmnistLargeEta: 40000, gdc: 40000, cifarGap: 50000, imageSamples: 10000, imageInits: 6, imageTestPoints: 1000 },
+});
+
+export function imageTrialsFor(preset: Preset): ImageCounts {
+  const t = IMAGE_TRIALS[preset];
+  if (!t) throw new InputError(`reproduce: unknown preset '${String(preset)}' (one of ${PRESETS.join(', ')})`);
+  return t;
+}
