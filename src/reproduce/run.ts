@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { InputError, opt, provenance } from '../core/index.ts';
 import { checkWritable, removeEmptyDirs, writeFileAtomic } from '../io/index.ts';
 import { renderPanelSvg, writePanelFiles, writeReport, type PanelResult } from '../report/index.ts';
+import { IMAGE_PANEL_IDS, IMAGE_PANELS, type ImagePanelId, type ImagePanelRunOptions } from './images.ts';
 import { PANEL_IDS, PANELS, type PanelId } from './panels.ts';
 import { PRESETS, type Preset } from './presets.ts';
 
@@ -20,6 +21,10 @@ export interface ReproduceOptions {
   workers?: number;
   /** Reuse finished panels' results in `out` (they are reused anyway when their settings match). */
   resume?: boolean;
+  /** CIFAR-10's directory (else PERTURB_CIFAR10); without it the CIFAR-10 panels are notes. */
+  cifar10?: string;
+  /** Fashion-MNIST's cache directory. */
+  cacheDir?: string;
   /** Panels done of the total (phase 'panels'), and trials within the current one (phase '<panel>: <stage>'). */
   onProgress?: (done: number, total: number, phase: string) => void;
   onNotice?: (message: string) => void;
@@ -36,12 +41,16 @@ export interface ReproduceResult {
 
 const WHERE = 'reproduce';
 
+/** Every panel: the artificial landscapes' (panels.ts), then the image landscapes' (images.ts). */
+export const ALL_PANEL_IDS: readonly string[] = Object.freeze([...PANEL_IDS, ...IMAGE_PANEL_IDS]);
+
 export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
   const started = performance.now();
   const preset = o.preset ?? 'demo';
   if (!PRESETS.includes(preset)) throw new InputError(`${WHERE}: ${opt('preset')} must be one of ${PRESETS.join(', ')}, got '${String(preset)}'`);
-  const valid: readonly string[] = PANEL_IDS;
-  const chosen = o.panels && o.panels.length > 0 ? [...o.panels] : [...valid];
+  const valid: readonly string[] = ALL_PANEL_IDS;
+  // demo: the artificial landscapes only (minutes are for quick and paper)
+  const chosen = o.panels && o.panels.length > 0 ? [...o.panels] : preset === 'demo' ? [...PANEL_IDS] : [...valid];
   const unknown = chosen.filter((p) => !valid.includes(p));
   if (unknown.length > 0) throw new InputError(`${WHERE}: unknown panel${unknown.length > 1 ? 's' : ''} ${unknown.map((p) => `'${p}'`).join(', ')}; the panels are ${valid.join(', ')}`);
   const made = [...checkWritable(join(o.out, 'index.html'), `${opt('out')} file`), ...checkWritable(join(o.out, 'panels', 'cache.json'), `${opt('out')} file`)];
@@ -50,8 +59,9 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
     const reused: string[] = [];
     for (const [i, id] of chosen.entries()) {
       o.onProgress?.(i, chosen.length, 'panels');
-      const def = PANELS[id as PanelId];
-      const identity = JSON.stringify({ id, preset, perturb: provenance().version });
+      const def = id in PANELS ? PANELS[id as PanelId] : IMAGE_PANELS[id as ImagePanelId];
+      // what a cached result depends on: the panel, the preset, this perturb, and whether CIFAR-10 was there
+      const identity = JSON.stringify({ id, preset, perturb: provenance().version, cifar10: o.cifar10 ?? process.env['PERTURB_CIFAR10'] ?? null });
       const cache = join(o.out, 'panels', `${id}.json`);
       let result: PanelResult | null = null;
       if (existsSync(cache)) {
@@ -64,7 +74,11 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
       }
       if (result) reused.push(id);
       else {
-        result = await def.run(preset, { workers: o.workers, onProgress: (p) => o.onProgress?.(p.done, p.total, `${id}: ${p.stage}`) });
+        const runOptions: ImagePanelRunOptions = {
+          workers: o.workers, cifar10: o.cifar10, cacheDir: o.cacheDir,
+          onProgress: (p) => o.onProgress?.(p.done, p.total, `${id}: ${p.stage}`),
+        };
+        result = await def.run(preset, runOptions);
         writeFileAtomic(cache, JSON.stringify({ identity, result }) + '\n');
       }
       panels.push(result);

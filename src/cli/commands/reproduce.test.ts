@@ -62,7 +62,7 @@ test('reproduce: bad input exits 2 naming the flag, with nothing written', () =>
   const file = join(dir, 'a-file');
   writeFileSync(file, 'x');
   const cases: Array<[string[], RegExp, string?]> = [
-    [['reproduce', 'archimedez', '--out', join(dir, 'r1')], /unknown panel 'archimedez'; the panels are archimedes, mean-estimation, epochs, gauss-sde, gauss-testloss, stic/, join(dir, 'r1')],
+    [['reproduce', 'archimedez', '--out', join(dir, 'r1')], /unknown panel 'archimedez'; the panels are archimedes, mean-estimation, epochs, gauss-sde, gauss-testloss, stic, fmnist-testloss, fmnist-large-eta, gdc, cifar-gap/, join(dir, 'r1')],
     [['reproduce', '--cifar10', empty, '--out', join(dir, 'r2')], /CIFAR-10 was not found at .*no-batches/, join(dir, 'r2')],
     [['reproduce', 'archimedes', '--out', join(file, 'sub')], /--out/],
     [['reproduce', '--preset', 'huge', '--out', join(dir, 'r3')], /--preset <name>' argument 'huge' is invalid/, join(dir, 'r3')],

@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { formatNumber, textTable } from '../../core/index.ts';
 import { resolveCifar10Dir } from '../../data/index.ts';
 import { inRangeSummary } from '../../report/index.ts';
-import { PANEL_IDS, PRESETS, reproduce, type Preset, type ReproduceResult } from '../../reproduce/index.ts';
+import { ALL_PANEL_IDS, PRESETS, reproduce, type Preset, type ReproduceResult } from '../../reproduce/index.ts';
 import { nonNegativeInt, oneOf } from '../options.ts';
 import { phasedProgress, resumeOnInterrupt } from '../progress.ts';
 import { print, warn } from '../output.ts';
@@ -17,6 +17,7 @@ interface ReproduceCli {
   preset: Preset;
   out: string;
   cifar10?: string;
+  cacheDir?: string;
   workers?: number;
   resume?: boolean;
   json?: boolean;
@@ -26,11 +27,12 @@ interface ReproduceCli {
 export function registerReproduce(program: Command): void {
   program
     .command('reproduce')
-    .argument('[panels...]', `panels to run (default: all): ${PANEL_IDS.join(', ')}`)
+    .argument('[panels...]', `panels to run (default: the preset's — demo: the artificial landscapes; quick, paper: all): ${ALL_PANEL_IDS.join(', ')}`)
     .description('reproduce the paper’s experiments: predictions beside paired simulations, one HTML report with plots, tables, diagrams and a verdict per claim')
     .option('--preset <name>', `${PRESETS.join(', ')}: demo (artificial landscapes, about a minute), quick, paper (the paper’s trial counts)`, oneOf(...PRESETS), 'demo')
     .option('--out <dir>', 'report directory: index.html, summary.json, and per panel .svg, .vl.json, .csv, .json', 'perturb-report')
-    .option('--cifar10 <dir>', 'CIFAR-10 binary batches (or set PERTURB_CIFAR10)')
+    .option('--cifar10 <dir>', 'CIFAR-10 binary batches (or set PERTURB_CIFAR10); without them the CIFAR-10 panels are notes')
+    .option('--cache-dir <dir>', 'cache directory for Fashion-MNIST (default: PERTURB_CACHE or ~/.cache/perturb)')
     .option('--workers <w>', 'worker threads (default: all cores; 0 runs in this thread)', nonNegativeInt)
     .option('--resume', 'reuse the finished panels in --out (a rerun with the same settings does so anyway)')
     .option('--quiet', 'no progress bar')
@@ -42,7 +44,7 @@ export function registerReproduce(program: Command): void {
       let r: ReproduceResult;
       try {
         r = await reproduce({
-          panels, preset: o.preset, out: o.out, workers: o.workers, resume: o.resume,
+          panels, preset: o.preset, out: o.out, workers: o.workers, resume: o.resume, cifar10: o.cifar10, cacheDir: o.cacheDir,
           onProgress: (done, total, phase) => bar.onProgress(done, total, phase),
           onNotice: (m) => warn(`perturb: ${m}\n`),
         });
