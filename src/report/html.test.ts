@@ -116,3 +116,19 @@ test('writeReport writes index.html and summary.json atomically', async (t) => {
   assert.equal(summary.panels[0].series[0].points[0].y, 1.1);
   assert.equal(summary.perturb.commit, 'abc123');
 });
+
+test('the values table puts every series’ points with their standard errors side by side, per x', async () => {
+  const { renderReportHtml } = await import('./index.ts');
+  const { provenance } = await import('../core/index.ts');
+  const p = {
+    id: 'v', title: 'values', claim: 'c', x: { label: 'η' }, y: { label: 'y' }, checks: [], verdict: 'not run' as const, rule: 'r', settings: {}, diagrams: [],
+    series: [
+      { name: 'SGD (measured)', kind: 'measured' as const, points: [{ x: 0.1, y: 0.5, stderr: 0.01 }, { x: 0.2, y: 0.7, stderr: 0.02 }] },
+      { name: 'order 2', kind: 'predicted' as const, points: [{ x: 0.1, y: 0.49 }, { x: 0.2, y: 0.66 }] },
+    ],
+  };
+  const html = renderReportHtml([p], { title: 't', preset: 'demo', provenance: provenance(), svgs: new Map(), diagramSvgs: new Map(), started: 's', seconds: 1 });
+  assert.match(html, /<table class="values">/);
+  assert.match(html, /<th>SGD \(measured\)<\/th><th>order 2<\/th>/);
+  assert.match(html, /<td class="num">0\.1<\/td><td class="num">0\.5 ± 0\.01<\/td><td class="num">0\.49<\/td>/);
+});

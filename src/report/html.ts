@@ -130,6 +130,29 @@ function diagramsBlock(p: PanelResult, drawings: ReadonlyMap<string, string>): s
   return `<h3>Diagrams</h3>\n<div class="diagrams">\n${figures.join('\n')}\n</div>`;
 }
 
+/**
+ * Every plotted number with its standard error: a row per x (and facet), a column per series —
+ * so the measured values sit beside every prediction, not only the one the checks use.
+ */
+function valuesTable(p: PanelResult): string {
+  const series = p.series.filter((s) => s.points.length > 0);
+  if (series.length === 0) return '';
+  const names = [...new Set(series.map((s) => s.name))];
+  const keyOf = (facet: string | undefined, x: number) => `${facet ?? ''}\u0000${x}`;
+  const rows = new Map<string, { facet?: string; x: number; cells: Map<string, string> }>();
+  for (const s of series) for (const pt of s.points) {
+    const k = keyOf(s.facet, pt.x);
+    const row = rows.get(k) ?? { ...(s.facet !== undefined ? { facet: s.facet } : {}), x: pt.x, cells: new Map() };
+    row.cells.set(s.name, `${formatNumber(pt.y)}${pt.stderr !== undefined && pt.stderr > 0 ? ` ± ${formatStderr(pt.stderr)}` : ''}`);
+    rows.set(k, row);
+  }
+  const facets = [...rows.values()].some((r) => r.facet !== undefined);
+  const sorted = [...rows.values()].sort((a, b) => (a.facet ?? '').localeCompare(b.facet ?? '') || a.x - b.x);
+  const head = `${facets ? '<th>facet</th>' : ''}<th>${escapeHtml(p.x.label)}</th>${names.map((n) => `<th>${escapeHtml(n)}</th>`).join('')}`;
+  const body = sorted.map((r) => `<tr>${facets ? `<td>${escapeHtml(r.facet ?? '')}</td>` : ''}${num(r.x)}${names.map((n) => `<td class="num">${escapeHtml(r.cells.get(n) ?? '')}</td>`).join('')}</tr>`);
+  return `<h3>Values (± standard error)</h3>\n<table class="values">\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body.join('\n')}\n</tbody>\n</table>`;
+}
+
 function panelSection(p: PanelResult, o: ReportOptions): string {
   const svg = o.svgs.get(p.id);
   const hasData = p.series.some((s) => s.points.length > 0);
@@ -142,6 +165,7 @@ function panelSection(p: PanelResult, o: ReportOptions): string {
     `<p class="meta">Verdict rule: ${escapeHtml(p.rule)}</p>`,
     plot,
     note,
+    valuesTable(p),
     '<h3>Checks</h3>',
     checksTable(p.checks),
     '<h3>Settings</h3>',
