@@ -25,7 +25,7 @@ export interface ReproduceOptions {
   cifar10?: string;
   /** Fashion-MNIST's cache directory. */
   cacheDir?: string;
-  /** Panels done of the total (phase 'panels'), and trials within the current one (phase '<panel>: <stage>'). */
+  /** Panels done of the total (phase 'panels'), and trials within the current one (phase 'panel k/n <id>: <stage>'). */
   onProgress?: (done: number, total: number, phase: string) => void;
   onNotice?: (message: string) => void;
 }
@@ -76,7 +76,7 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
       else {
         const runOptions: ImagePanelRunOptions = {
           workers: o.workers, cifar10: o.cifar10, cacheDir: o.cacheDir,
-          onProgress: (p) => o.onProgress?.(p.done, p.total, `${id}: ${p.stage}`),
+          onProgress: (p) => o.onProgress?.(p.done, p.total, `panel ${i + 1}/${chosen.length} ${id}: ${p.stage}`),
         };
         result = await def.run(preset, runOptions);
         writeFileAtomic(cache, JSON.stringify({ identity, result }) + '\n');
