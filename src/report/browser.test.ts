@@ -8,15 +8,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
 import { provenance } from '../core/index.ts';
+import { inChromium, plotMarks } from '../testing/index.ts';
 import { renderPanelSvg, writeReport, type PanelResult } from './index.ts';
 
-const CHROMIUM = process.env.PERTURB_CHROMIUM ?? '/usr/bin/chromium';
 const dir = mkdtempSync(join(tmpdir(), 'perturb-browser-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 
@@ -40,38 +38,24 @@ const panels: PanelResult[] = [
 ];
 
 test('a generated report renders in headless Chromium: marks with area in every plot, a summary row per panel, diagrams drawn, no console errors', async () => {
-  assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: install Debian's chromium (.ci/run does) or set PERTURB_CHROMIUM`);
   const svgs = new Map<string, string>();
   for (const p of panels) svgs.set(p.id, await renderPanelSvg(p));
   writeReport(dir, panels, { title: 'browser test', preset: 'demo', provenance: provenance(), svgs, diagramSvgs: new Map(), started: 'now', seconds: 1 });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-  try {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-    page.on('pageerror', (e) => errors.push(String(e)));
-    page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
-    await page.goto(pathToFileURL(join(dir, 'index.html')).href);
-    const summaryRows = await page.$$eval('table.summary tbody tr', (rows) => rows.length);
-    assert.equal(summaryRows, panels.length);
-    // every plotted panel: its marks (paths, symbols, rects inside mark groups) have area on screen
-    const plots = await page.$$eval('div.plot svg', (svgs) => svgs.map((svg) => {
-      const marks = [...svg.querySelectorAll('g[class*="mark-"] path, g[class*="mark-"] rect, g[class*="mark-"] line')];
-      const boxes = marks.map((m) => m.getBoundingClientRect()).filter((b) => b.width > 0 || b.height > 0);
-      const frame = svg.getBoundingClientRect();
-      return { marks: marks.length, withArea: boxes.length, width: frame.width, height: frame.height };
-    }));
-    assert.equal(plots.length, 1, 'one plotted panel (the other shows its note)');
-    for (const p of plots) {
-      assert.ok(p.width > 100 && p.height > 100, `plot size ${p.width}×${p.height}`);
-      assert.ok(p.withArea >= 10, `${p.withArea} of ${p.marks} marks have area`);
-    }
-    assert.equal(await page.$$eval('p.note', (n) => n.length), 1);
-    const diagramBoxes = await page.$$eval('div.diagrams svg', (svgs) => svgs.map((s) => s.getBoundingClientRect().width));
-    assert.ok(diagramBoxes.length === 1 && diagramBoxes[0]! > 0);
-    assert.match(await page.title(), /browser test/);
-    assert.deepEqual(errors, []);
-  } finally {
-    await browser.close();
+  const { result, errors } = await inChromium(join(dir, 'index.html'), async (page) => ({
+    summaryRows: await page.$$eval('table.summary tbody tr', (rows) => rows.length),
+    plots: await plotMarks(page),
+    notes: await page.$$eval('p.note', (n) => n.length),
+    diagrams: await page.$$eval('div.diagrams svg', (svgs) => svgs.map((s) => s.getBoundingClientRect().width)),
+    title: await page.title(),
+  }));
+  assert.equal(result.summaryRows, panels.length);
+  assert.equal(result.plots.length, 1, 'one plotted panel (the other shows its note)');
+  for (const p of result.plots) {
+    assert.ok(p.width > 100 && p.height > 100, `plot size ${p.width}×${p.height}`);
+    assert.ok(p.withArea >= 10, `${p.withArea} of ${p.marks} marks have area`);
   }
+  assert.equal(result.notes, 1);
+  assert.ok(result.diagrams.length === 1 && result.diagrams[0]! > 0);
+  assert.match(result.title, /browser test/);
+  assert.deepEqual(errors, []);
 });

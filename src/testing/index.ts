@@ -164,3 +164,4 @@ export function syntheticImages(name: string, count: number, shape: [number, num
   return { name, count, shape, classes: 10, pixels, labels };
 }
 export { linearSgdExpectation, linearSgdSeries, randomQuadratic, type QuadraticLandscape, type LinearSgdExpectation, type LinearSgdSeries } from './linear-sgd.ts';
+export { CHROMIUM, inChromium, plotMarks } from './browser.ts';

@@ -11,14 +11,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { fileURLToPath } from 'node:url';
+import { inChromium, plotMarks } from '../../testing/index.ts';
 
 const bin = fileURLToPath(new URL('../../../bin/perturb.js', import.meta.url));
 const run = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
 const dir = mkdtempSync(join(tmpdir(), 'perturb-reproduce-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-const CHROMIUM = process.env.PERTURB_CHROMIUM ?? '/usr/bin/chromium';
 
 test('reproduce archimedes gauss-testloss --preset demo: the report, its files, summary.json; Chromium renders it; a rerun reuses the panels', async () => {
   const out = join(dir, 'report');
@@ -35,22 +34,14 @@ test('reproduce archimedes gauss-testloss --preset demo: the report, its files, 
   assert.ok(gt.series.find((s: { kind: string }) => s.kind === 'measured').points.every((p: { stderr: number }) => p.stderr > 0));
   assert.ok(!readdirSync(out).some((f) => f.includes('.tmp')), 'no temporary files left');
   // in a browser
-  assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: install Debian's chromium (.ci/run does) or set PERTURB_CHROMIUM`);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-  try {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(pathToFileURL(join(out, 'index.html')).href);
-    assert.equal(await page.$$eval('table.summary tbody tr', (rows) => rows.length), 2);
-    const withArea = await page.$$eval('div.plot svg', (svgs) => svgs.map((svg) => [...svg.querySelectorAll('g[class*="mark-"] path, g[class*="mark-"] rect')].filter((m) => { const b = m.getBoundingClientRect(); return b.width > 0 || b.height > 0; }).length));
-    assert.equal(withArea.length, 2);
-    for (const n of withArea) assert.ok(n >= 5, `${n} marks with area`);
-    assert.deepEqual(errors, []);
-  } finally {
-    await browser.close();
-  }
+  const { result, errors } = await inChromium(join(out, 'index.html'), async (page) => ({
+    rows: await page.$$eval('table.summary tbody tr', (r) => r.length),
+    plots: await plotMarks(page),
+  }));
+  assert.equal(result.rows, 2);
+  assert.equal(result.plots.length, 2);
+  for (const p of result.plots) assert.ok(p.withArea >= 5, `${p.withArea} marks with area`);
+  assert.deepEqual(errors, []);
   const again = run('reproduce', 'archimedes', '--preset', 'demo', '--out', out, '--json');
   assert.equal(again.status, 0, again.stderr);
   assert.deepEqual(JSON.parse(again.stdout).reused, ['archimedes']);
