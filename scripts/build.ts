@@ -5,7 +5,7 @@
  * and dist/core/build-info.json with the git commit being built (see src/core/provenance.ts).
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,4 +40,9 @@ for (const file of plainModules(SRC)) {
   copyFileSync(file, to);
 }
 writeFileSync(join(DIST, 'core', BUILD_INFO), JSON.stringify({ commit: gitCommit(ROOT) }) + '\n');
+// The bin entries must stay executable: npm sets the mode when it links them, but a later build
+// (`npm pack` and `npm install` run prepare) writes them afresh, and `npx perturb` then fails
+// with "Permission denied".
+const bins = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin?: Record<string, string> }).bin ?? {};
+for (const file of Object.values(bins)) chmodSync(join(ROOT, file), 0o755);
 console.log(`built ${relative(process.cwd(), DIST) || DIST}`);

@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -60,6 +60,8 @@ const USER_LOSS = 0.765625;
 
 test('packed and installed into an empty project, perturb runs under plain node: CLI, library, and a user .ts landscape (in worker threads too)', { timeout: 300_000 }, () => {
   run('npm', ['run', 'build'], root);
+  // the build keeps the bin executable: `npx perturb` in the clone runs it directly
+  assert.ok((statSync(join(root, 'dist', 'cli', 'bin.js')).mode & 0o111) !== 0, 'dist/cli/bin.js is not executable after npm run build');
   mkdirSync(project);
   // --ignore-scripts: `prepare` would build a second time; the build just made is packed.
   run('npm', ['pack', '--ignore-scripts', '--pack-destination', project], root);
