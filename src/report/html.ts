@@ -132,24 +132,32 @@ function diagramsBlock(p: PanelResult, drawings: ReadonlyMap<string, string>): s
 
 /**
  * Every plotted number with its standard error: a row per x (and facet), a column per series —
- * so the measured values sit beside every prediction, not only the one the checks use.
+ * so the measured values sit beside every prediction, not only the one the checks use. Shared by
+ * the report's values table and `perturb reproduce --values`.
  */
-function valuesTable(p: PanelResult): string {
+export function panelValues(p: PanelResult): { names: string[]; facets: boolean; rows: { facet?: string; x: number; cells: string[] }[] } {
   const series = p.series.filter((s) => s.points.length > 0);
-  if (series.length === 0) return '';
   const names = [...new Set(series.map((s) => s.name))];
-  const keyOf = (facet: string | undefined, x: number) => `${facet ?? ''}\u0000${x}`;
   const rows = new Map<string, { facet?: string; x: number; cells: Map<string, string> }>();
   for (const s of series) for (const pt of s.points) {
-    const k = keyOf(s.facet, pt.x);
+    const k = `${s.facet ?? ''}\u0000${pt.x}`;
     const row = rows.get(k) ?? { ...(s.facet !== undefined ? { facet: s.facet } : {}), x: pt.x, cells: new Map() };
     row.cells.set(s.name, `${formatNumber(pt.y)}${pt.stderr !== undefined && pt.stderr > 0 ? ` ± ${formatStderr(pt.stderr)}` : ''}`);
     rows.set(k, row);
   }
-  const facets = [...rows.values()].some((r) => r.facet !== undefined);
   const sorted = [...rows.values()].sort((a, b) => (a.facet ?? '').localeCompare(b.facet ?? '') || a.x - b.x);
-  const head = `${facets ? '<th>facet</th>' : ''}<th>${escapeHtml(p.x.label)}</th>${names.map((n) => `<th>${escapeHtml(n)}</th>`).join('')}`;
-  const body = sorted.map((r) => `<tr>${facets ? `<td>${escapeHtml(r.facet ?? '')}</td>` : ''}${num(r.x)}${names.map((n) => `<td class="num">${escapeHtml(r.cells.get(n) ?? '')}</td>`).join('')}</tr>`);
+  return {
+    names,
+    facets: sorted.some((r) => r.facet !== undefined),
+    rows: sorted.map((r) => ({ ...(r.facet !== undefined ? { facet: r.facet } : {}), x: r.x, cells: names.map((n) => r.cells.get(n) ?? '') })),
+  };
+}
+
+function valuesTable(p: PanelResult): string {
+  const v = panelValues(p);
+  if (v.rows.length === 0) return '';
+  const head = `${v.facets ? '<th>facet</th>' : ''}<th>${escapeHtml(p.x.label)}</th>${v.names.map((n) => `<th>${escapeHtml(n)}</th>`).join('')}`;
+  const body = v.rows.map((r) => `<tr>${v.facets ? `<td>${escapeHtml(r.facet ?? '')}</td>` : ''}${num(r.x)}${r.cells.map((c) => `<td class="num">${escapeHtml(c)}</td>`).join('')}</tr>`);
   return `<h3>Values (± standard error)</h3>\n<table class="values">\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body.join('\n')}\n</tbody>\n</table>`;
 }
 

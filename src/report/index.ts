@@ -10,4 +10,4 @@ export { readJson, readStats, readSimulation } from './read.ts';
 export { svgFileName, writeDiagramDrawings } from './drawings.ts';
 export type { PanelPoint, PanelSeries, PanelCheck, PanelResult, Verdict } from './panel.ts';
 export { panelSpec, panelRows, panelCsv, renderPanelSvg, writePanelFiles, type PanelRow } from './plots.ts';
-export { renderReportHtml, reportSummary, inRangeSummary, writeReport, escapeHtml, inlineSvg, type ReportOptions } from './html.ts';
+export { renderReportHtml, reportSummary, inRangeSummary, panelValues, writeReport, escapeHtml, inlineSvg, type ReportOptions } from './html.ts';

@@ -2,6 +2,5 @@
 export { PANELS, PANEL_IDS, type PanelDefinition, type PanelId, type PanelRunOptions } from './panels.ts';
 export { PRESETS, TRIALS, trialsFor, type Preset, type PresetCounts } from './presets.ts';
 export { check, plainInRange, resummedInRange, verdictOf, zScore, RULE, Z_MAX, PLAIN_RHO } from './verdict.ts';
-export { formatPanel } from './format.ts';
 export { reproduce, ALL_PANEL_IDS, type ReproduceOptions, type ReproduceResult } from './run.ts';
 export { IMAGE_PANELS, IMAGE_PANEL_IDS, type ImagePanelId, type ImagePanelDefinition, type ImagePanelRunOptions } from './images.ts';

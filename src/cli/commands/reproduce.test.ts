@@ -45,6 +45,11 @@ test('reproduce archimedes gauss-testloss --preset demo: the report, its files, 
   const again = run('reproduce', 'archimedes', '--preset', 'demo', '--out', out, '--json');
   assert.equal(again.status, 0, again.stderr);
   assert.deepEqual(JSON.parse(again.stdout).reused, ['archimedes']);
+  // --values prints GAUSS's measured increases with standard errors beside every prediction
+  const values = run('reproduce', 'gauss-testloss', '--preset', 'demo', '--out', out, '--values');
+  assert.equal(values.status, 0, values.stderr);
+  assert.match(values.stdout, /learning rate η\s+SGD \(measured\)\s+order 2\s+order 3\s+re-summed order 2\s+re-summed order 3/);
+  assert.match(values.stdout, /\n  0\.025\s+0\.000\d+ ± [\d.]+\s+0\.00078125\s/);
 });
 
 test('reproduce: bad input exits 2 naming the flag, with nothing written', () => {

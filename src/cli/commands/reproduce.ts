@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import { formatNumber, textTable } from '../../core/index.ts';
 import { resolveCifar10Dir } from '../../data/index.ts';
-import { inRangeSummary } from '../../report/index.ts';
+import { inRangeSummary, panelValues } from '../../report/index.ts';
 import { ALL_PANEL_IDS, PRESETS, reproduce, type Preset, type ReproduceResult } from '../../reproduce/index.ts';
 import { nonNegativeInt, oneOf } from '../options.ts';
 import { phasedProgress, resumeOnInterrupt } from '../progress.ts';
@@ -20,6 +20,7 @@ interface ReproduceCli {
   cacheDir?: string;
   workers?: number;
   resume?: boolean;
+  values?: boolean;
   json?: boolean;
   quiet?: boolean;
 }
@@ -35,6 +36,7 @@ export function registerReproduce(program: Command): void {
     .option('--cache-dir <dir>', 'cache directory for Fashion-MNIST (default: PERTURB_CACHE or ~/.cache/perturb)')
     .option('--workers <w>', 'worker threads (default: all cores; 0 runs in this thread)', nonNegativeInt)
     .option('--resume', 'reuse the finished panels in --out (a rerun with the same settings does so anyway)')
+    .option('--values', 'also print every panel’s values with standard errors, side by side (as the report’s values tables)')
     .option('--quiet', 'no progress bar')
     .option('--json', 'print summary.json’s per-panel verdicts as JSON')
     .action(async (panels: string[], o: ReproduceCli) => {
@@ -64,6 +66,15 @@ export function registerReproduce(program: Command): void {
           return [p.id, p.verdict, `${s.inRange} / ${s.total}`, s.worstZ === null ? '—' : s.worstZ.toFixed(2), r.reused.includes(p.id) ? '(reused)' : ''];
         }),
       ]));
+      if (o.values) {
+        for (const p of r.panels) {
+          const v = panelValues(p);
+          if (v.rows.length === 0) continue;
+          print(`\n${p.id}: ${p.y.label}\n`);
+          print(textTable([[...(v.facets ? ['facet'] : []), p.x.label, ...v.names], ...v.rows.map((row) => [...(v.facets ? [row.facet ?? ''] : []), formatNumber(row.x), ...row.cells])], { indent: '  ' }));
+        }
+        print('\n');
+      }
       print(`preset ${r.preset}, ${formatNumber(r.seconds)} s; report: ${r.out}/index.html\n`);
     });
 }
