@@ -108,6 +108,43 @@ export function drawAtoms(atoms: Atoms, r: Rng, n: number): Int32Array {
   return drawWithReplacement(atoms.count, n, r, atoms.uniform ? undefined : atoms.weights);
 }
 
+/** Whether two parameter vectors are the same bit for bit (so −0 and 0 differ, as a loss might tell them apart). */
+function sameBits(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  const x = new Uint32Array(a.buffer, a.byteOffset, a.length * 2), y = new Uint32Array(b.buffer, b.byteOffset, b.length * 2);
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
+}
+
+/** Per owner (a landscape object), what was computed at its last few θ. Module state: per thread. */
+const remembered = new WeakMap<object, Array<{ what: string; theta: Float64Array; value: unknown }>>();
+const REMEMBERED_PER_OWNER = 4;
+
+/**
+ * `compute()` — a pure function of `owner` and θ, such as l(θ₀) over a data set's 70,000 images
+ * (seconds of forward passes) — remembered per owner for its last few θ, compared bit for bit,
+ * so that asking again at the same θ₀ (reproduce's panels, a simulation after its statistics)
+ * costs nothing. A promise is remembered while in flight (concurrent callers share it) and
+ * forgotten if it fails; a compute that throws is not remembered.
+ */
+export function rememberedAt<T>(owner: object, what: string, theta: Float64Array, compute: () => T): T {
+  let list = remembered.get(owner);
+  if (!list) remembered.set(owner, (list = []));
+  const hit = list.find((e) => e.what === what && sameBits(e.theta, theta));
+  if (hit) return hit.value as T;
+  const value = compute();
+  const entry = { what, theta: theta.slice(), value: value as unknown };
+  list.unshift(entry);
+  if (list.length > REMEMBERED_PER_OWNER) list.pop();
+  if (value instanceof Promise) {
+    value.catch(() => {
+      const i = list.indexOf(entry);
+      if (i >= 0) list.splice(i, 1);
+    });
+  }
+  return value;
+}
+
 /** Σ_i w_i l_{x_i}(θ) over the atoms, in chunks (so no more than `chunk` atoms are float64 at once). */
 export function atomsMeanLoss(program: Program, atoms: Atoms, theta: Float64Array, chunk = 1024): number {
   let total = 0;

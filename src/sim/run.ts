@@ -20,7 +20,7 @@ import {
 import { join } from 'node:path';
 import { InputError, opt, optionError, positiveInt } from '../core/index.ts';
 import { checkWritable, removeEmptyDirs, writeFileAtomic } from '../io/index.ts';
-import { referenced, type Landscape, type LandscapeRef } from '../landscapes/index.ts';
+import { referenced, rememberedAt, type Landscape, type LandscapeRef } from '../landscapes/index.ts';
 import { checkpointed, checkResumable, executorFor, handlerUrl, indexed, removeCheckpoint, type Executor } from '../parallel/index.ts';
 import { addTrial, diffSlots, emptyAggregate, summarize, type AggregateState } from './aggregate.ts';
 import { resolveConfig, type SimConfig, type SimulationSpec } from './config.ts';
@@ -135,11 +135,21 @@ async function theta0Pass(p: Plan, o: SimulateOptions): Promise<{ loss?: number;
   const { land, config: c } = p;
   if (c.test.theta0 === 'run') return { loss: land.populationLoss!(land.init(c.initSeed)) };
   if (c.test.theta0 !== 'atoms') return {};
+  const count = land.atoms!().count;
+  o.onProgress?.(0, count, 'theta0');
+  // Remembered per landscape object and θ₀ (in flight too): another run at the same θ₀ — the
+  // next panel of a reproduce — gets the very same numbers without the pass.
+  const pass = await rememberedAt(land, 'simulate: l_a(θ₀) of every atom', land.init(c.initSeed), () => atomsPass(p, o));
+  o.onProgress?.(count, count, 'theta0');
+  return pass;
+}
+
+async function atomsPass(p: Plan, o: SimulateOptions): Promise<{ loss: number; atomLosses: Float64Array }> {
+  const { land, config: c } = p;
   const atoms = land.atoms!();
   const count = atoms.count;
   const atomLosses = new Float64Array(count);
   const parts = Math.ceil(count / LOSS_CHUNK);
-  o.onProgress?.(0, count, 'theta0');
   for await (const [i, part] of p.executor.run<Theta0Context, { start: number; end: number }, Float64Array>({
     handler: handlerUrl('./theta0-worker.ts', import.meta.url),
     context: { landscape: p.ref, initSeed: c.initSeed },
@@ -147,7 +157,7 @@ async function theta0Pass(p: Plan, o: SimulateOptions): Promise<{ loss?: number;
     tasks: indexed(parts, (k) => ({ start: k * LOSS_CHUNK, end: Math.min(count, (k + 1) * LOSS_CHUNK) })),
   })) {
     atomLosses.set(part, i * LOSS_CHUNK);
-    o.onProgress?.(Math.min(count, (i + 1) * LOSS_CHUNK), count, 'theta0');
+    if (i + 1 < parts) o.onProgress?.(Math.min(count, (i + 1) * LOSS_CHUNK), count, 'theta0');
   }
   let loss = 0;
   for (let a = 0; a < count; a++) loss += atoms.weights[a]! * atomLosses[a]!;
