@@ -3,7 +3,8 @@
  * code): seeded uniforms from core's generator, vector arithmetic, relative errors, one
  * finite-difference method and the derivative checks built on it, tiny synthetic image data sets
  * in the real format, landscape modules (polynomial.ts, quadratic.ts, wide.ts), a brute-force
- * linear SGD/GD (linear-sgd.ts) and a brute-force walk of every embedding (embedding-walk.ts).
+ * linear SGD/GD (linear-sgd.ts), a brute-force walk of every embedding (embedding-walk.ts), and
+ * child processes run side by side (spawn.ts).
  */
 import assert from 'node:assert/strict';
 import { rng } from '../core/index.ts';
@@ -165,3 +166,4 @@ export function syntheticImages(name: string, count: number, shape: [number, num
 }
 export { linearSgdExpectation, linearSgdSeries, randomQuadratic, type QuadraticLandscape, type LinearSgdExpectation, type LinearSgdSeries } from './linear-sgd.ts';
 export { CHROMIUM, inChromium, plotMarks } from './browser.ts';
+export { spawnAsync, PROCESSES, type Spawned } from './spawn.ts';

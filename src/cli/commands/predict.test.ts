@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sgd } from '../../core/index.ts';
 import { predict } from '../../theory/index.ts';
-import { spawnAsync } from '../../testing/spawn.ts';
+import { spawnAsync } from '../../testing/index.ts';
 
 const bin = fileURLToPath(new URL('../../../bin/perturb.js', import.meta.url));
 const run = (...args: string[]) => spawnAsync(process.execPath, [bin, ...args]);
