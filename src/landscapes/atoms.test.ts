@@ -113,6 +113,18 @@ describe('rememberedAt', () => {
   });
 });
 
+describe('many atoms', () => {
+  it('the population loss over more than SMALL_ATOMS atoms is the weighted mean over them, from a per-atom pass remembered per θ', () => {
+    const land = imageLandscape('logistic', syntheticImages('tiny', 5000, [1, 2, 2], 3), { spec: 'tiny-5000' });
+    const theta = Float64Array.from({ length: land.P }, (_, i) => Math.sin(i));
+    const l = land.populationLoss!(theta);
+    assert.equal(l, atomsMeanLoss(land.program(), land.atoms!(), theta));
+    assert.equal(land.populationLoss!(Float64Array.from(theta)), l, 'again at an equal θ');
+    theta[0] = 0.5;
+    assert.equal(land.populationLoss!(theta), atomsMeanLoss(land.program(), land.atoms!(), theta), 'at another θ');
+  });
+});
+
 describe('small atoms', () => {
   it('up to SMALL_ATOMS = 4096 atoms are small: the quadrature landscapes are, a landscape without atoms or with 4097 is not', async () => {
     assert.equal(SMALL_ATOMS, 4096);
