@@ -11,8 +11,8 @@ import { rng } from '../core/index.ts';
 import type { ImageDataset } from '../data/index.ts';
 import type { Program, Sample } from '../engine/index.ts';
 
-export { exponents } from './polynomial.ts';
-export { QUADRATIC_H, quadraticC } from './quadratic.ts';
+export { exponents } from './exponents.ts';
+export { QUADRATIC_H, quadraticC } from './quadratic-data.ts';
 export { batchSequences, bruteTimeSum } from './embedding-walk.ts';
 
 /** Uniforms in [0, 1) from core's seeded generator, as a function (no Math.random in tests). */

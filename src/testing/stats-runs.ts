@@ -5,7 +5,7 @@
  * can spread them over worker threads and get the very same numbers.
  */
 import type { Quantity } from '../core/index.ts';
-import { estimateStats, type StatsResult } from '../stats/index.ts';
+import type { StatsResult } from '../stats/index.ts';
 
 export interface StatsRunsContext {
   spec: string;
@@ -21,6 +21,7 @@ export interface StatsRunsTask {
 }
 
 export default async function (task: StatsRunsTask, ctx: StatsRunsContext): Promise<Array<StatsResult['values']>> {
+  const { estimateStats } = await import('../stats/index.ts'); // here: the test helpers stay light to import
   const out: Array<StatsResult['values']> = [];
   for (let seed = task.seeds[0]; seed < task.seeds[1]; seed++) {
     const r = await estimateStats({ landscape: { spec: ctx.spec }, initSeed: ctx.initSeed, order: ctx.order, quantity: ctx.quantity, samples: ctx.samples, seed, workers: 0 });
