@@ -168,3 +168,4 @@ export { linearSgdExpectation, linearSgdSeries, randomQuadratic, type QuadraticL
 export { CHROMIUM, inChromium, plotMarks } from './browser.ts';
 export { spawnAsync, PROCESSES, type Spawned } from './spawn.ts';
 export { intervalCoverage, seededStatsRuns, type StatsRunsContext } from './stats-runs.ts';
+export { bruteTimeSums, type BruteCase } from './brute-runs.ts';

@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { diagrams, type Diagram } from '../diagrams/index.ts';
 import { gd, sgd, describeSchedule, type Schedule } from '../core/index.ts';
-import { bruteTimeSum, uniformStream } from '../testing/index.ts';
+import { bruteTimeSums, uniformStream, type BruteCase } from '../testing/index.ts';
 import { timeSum, type TimePattern } from './timesum.ts';
 
 
@@ -30,9 +30,10 @@ const schedules: Schedule[] = [
   gd({ N: 2, T: 3 }),
 ];
 
-test('timeSum equals the brute-force embedding sum for every diagram with ≤ 3 edges (test and train roots; N ≤ 4, B ∈ {1, 2}, E ≤ 3, both shuffles, GD), random decays, to 1e-12', () => {
+test('timeSum equals the brute-force embedding sum for every diagram with ≤ 3 edges (test and train roots; N ≤ 4, B ∈ {1, 2}, E ≤ 3, both shuffles, GD), random decays, to 1e-12', async () => {
   const r = uniformStream(7);
-  let checked = 0;
+  const checks: Array<{ s: Schedule; d: Diagram; train: boolean; got: Float64Array; from: number }> = [];
+  const cases: BruteCase[] = [];
   for (const s of schedules) {
     for (let k = 1; k <= 3; k++) {
       for (const d of diagrams(k, 'train')) {
@@ -41,16 +42,20 @@ test('timeSum equals the brute-force embedding sum for every diagram with ≤ 3 
           // two tuples of random a ∈ (−1, 1.2): the program is vectorized over tuples
           const a = [0, 1].map(() => p.parent.map(() => 2.2 * r() - 1));
           const decay = p.parent.map((_, v) => Float64Array.from(a, (tuple) => 1 - tuple[v]!));
-          const got = timeSum(p, s, decay).value;
-          a.forEach((tuple, x) => {
-            const want = bruteTimeSum(p, s, tuple);
-            const err = Math.abs(got[x]! - want);
-            assert.ok(err <= 1e-12 * Math.max(1, Math.abs(want)), `${describeSchedule(s)} ${d.key} ${train ? 'train' : 'test'}: ${got[x]} vs brute force ${want}`);
-          });
-          checked++;
+          checks.push({ s, d, train, got: timeSum(p, s, decay).value, from: cases.length });
+          for (const tuple of a) cases.push({ pattern: p, schedule: s, a: tuple });
         }
       }
     }
   }
-  assert.ok(checked > 1000);
+  // The brute-force walk of every case, spread over 2 worker threads (the same numbers as here).
+  const brute = await bruteTimeSums(cases);
+  for (const { s, d, train, got, from } of checks) {
+    [0, 1].forEach((x) => {
+      const want = brute[from + x]!;
+      const err = Math.abs(got[x]! - want);
+      assert.ok(err <= 1e-12 * Math.max(1, Math.abs(want)), `${describeSchedule(s)} ${d.key} ${train ? 'train' : 'test'}: ${got[x]} vs brute force ${want}`);
+    });
+  }
+  assert.ok(checks.length > 1000);
 });
