@@ -15,7 +15,7 @@ export {
 export { defineLandscape } from './define.ts';
 export { drawAtoms, atomsMeanLoss, tableAtoms, SMALL_ATOMS, hasSmallAtoms } from './atoms.ts';
 export { resolveLandscape, type ResolveOptions } from './resolve.ts';
-export { landscapeRef, resolveRef, provideLandscape, refKey, referenced, type LandscapeRef } from './ref.ts';
+export { landscapeRef, landscapeModules, resolveRef, provideLandscape, refKey, referenced, type LandscapeRef } from './ref.ts';
 export { BUILTIN_LANDSCAPES, builtinLandscape } from './builtins.ts';
 export { splitSpec, parseParams, canonicalSpec, describeParams } from './spec.ts';
 export { gaussHermite, type Quadrature } from './quadrature.ts';

@@ -20,7 +20,7 @@ import {
 import { join } from 'node:path';
 import { InputError, opt, optionError, positiveInt } from '../core/index.ts';
 import { checkWritable, removeEmptyDirs, writeFileAtomic } from '../io/index.ts';
-import { referenced, type Landscape, type LandscapeRef } from '../landscapes/index.ts';
+import { landscapeModules, referenced, type Landscape, type LandscapeRef } from '../landscapes/index.ts';
 import { checkpointed, checkResumable, executorFor, handlerUrl, indexed, removeCheckpoint, type Executor } from '../parallel/index.ts';
 import { addTrial, diffSlots, emptyAggregate, summarize, type AggregateState } from './aggregate.ts';
 import { resolveConfig, type SimConfig, type SimulationSpec } from './config.ts';
@@ -143,6 +143,7 @@ async function theta0Pass(p: Plan, o: SimulateOptions): Promise<{ loss?: number;
   for await (const [i, part] of p.executor.run<Theta0Context, { start: number; end: number }, Float64Array>({
     handler: handlerUrl('./theta0-worker.ts', import.meta.url),
     context: { landscape: p.ref, initSeed: c.initSeed },
+    modules: landscapeModules(p.ref),
     count: parts,
     tasks: indexed(parts, (k) => ({ start: k * LOSS_CHUNK, end: Math.min(count, (k + 1) * LOSS_CHUNK) })),
   })) {
@@ -250,6 +251,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulationResult> {
         return p.executor.run<SimContext, TrialsTask, Float64Array>({
           handler: handlerUrl('./worker.ts', import.meta.url),
           context,
+          modules: landscapeModules(p.ref),
           count: p.chunks - from,
           tasks: indexed(p.chunks - from, (k) => ({ start: (from + k) * p.chunk, end: Math.min(c.trials, (from + k + 1) * p.chunk) })),
         });
