@@ -256,3 +256,34 @@ test('SIGTERM: the worker finishes its running job, then exits 0', async () => {
     w.child.kill('SIGKILL');
   }
 });
+
+test('a worker refuses a job submitted by another perturb version, or naming a handler that is not perturb’s', async () => {
+  const { Queue } = await import('bullmq');
+  const { Redis } = await import('ioredis');
+  const { encodePlain } = await import('./codec.ts');
+  const { PROTOCOL, runKey, thisPerturb } = await import('./protocol.ts');
+  const client = new Redis(redis.port, '127.0.0.1');
+  const queue = new Queue('versions', { connection: { host: '127.0.0.1', port: redis.port } });
+  const w = await startWorker({ redis: redis.url, queue: 'versions', concurrency: 1 });
+  try {
+    const cases = [
+      { run: 'r-version', record: { perturb: { version: '9.9.9', commit: null } }, want: /submitted by perturb 9\.9\.9 and this worker runs perturb 0\.\d+\.\d+.*: run the same perturb on both/ },
+      { run: 'r-handler', record: { handler: '../../../etc/evil' }, want: /its handler '\.\.\/\.\.\/\.\.\/etc\/evil' is not one of perturb's modules/ },
+      { run: 'r-missing', record: { modules: [{ path: join(dir, 'nowhere.mts'), sha256: '0'.repeat(64) }] }, want: /the landscape module .*nowhere\.mts is not on this worker's machine: copy it to that path/ },
+    ];
+    for (const c of cases) {
+      const record = { protocol: PROTOCOL, handler: 'parallel/fixture-worker', perturb: thisPerturb(), modules: [], context: encodePlain({}), submitter: 'test', ...c.record };
+      await client.set(runKey('versions', c.run), JSON.stringify(record));
+      const job = await queue.add('x', { run: c.run, task: encodePlain({}) }, { jobId: `${c.run}-1` });
+      for (let i = 0; i < 200 && (await job.getState()) !== 'failed'; i++) await new Promise((r) => setTimeout(r, 20));
+      const failed = (await queue.getJob(job.id!))!;
+      assert.match(failed.failedReason, /^InputError: worker \S+ refused the job: /);
+      assert.match(failed.failedReason, c.want);
+      assert.equal(failed.attemptsMade, 1, 'not retried');
+    }
+  } finally {
+    await w.close();
+    await queue.close();
+    client.disconnect();
+  }
+});
