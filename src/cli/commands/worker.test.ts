@@ -41,6 +41,23 @@ test('perturb stats --redis through a perturb worker writes the same file as per
   }
 });
 
+test('perturb reproduce --redis: the panel files equal a local run’s', async () => {
+  const w = spawnWorker(['--redis', redis.url, '--queue', 'rep', '--concurrency', '2']);
+  try {
+    await w.waitFor(/serving queue 'rep'/);
+    const q = await runAsync('reproduce', 'archimedes', '--preset', 'demo', '--redis', redis.url, '--queue', 'rep', '--out', join(dir, 'rep-q'), '--quiet');
+    assert.equal(q.status, 0, q.stderr);
+    const l = await runAsync('reproduce', 'archimedes', '--preset', 'demo', '--out', join(dir, 'rep-l'), '--quiet');
+    assert.equal(l.status, 0, l.stderr);
+    for (const f of ['panels/archimedes.json', 'archimedes.json', 'archimedes.csv']) {
+      assert.equal(readFileSync(join(dir, 'rep-q', f), 'utf8'), readFileSync(join(dir, 'rep-l', f), 'utf8'), f);
+    }
+    assert.match(w.log(), /job \S+ \(sim\/worker, from \S+\) started/);
+  } finally {
+    w.child.kill('SIGKILL');
+  }
+});
+
 test('an unreachable Redis: exit 2 at submit naming --redis and the URL, no stack trace, nothing written', () => {
   const out = join(dir, 'never');
   const r = run('simulate', '--landscape', 'gauss', '--optimizer', 'sgd', '--eta', '0.1', '--N', '4', '--trials', '4', '--redis', 'redis://127.0.0.1:1', '--out', out, '--quiet');
@@ -49,21 +66,25 @@ test('an unreachable Redis: exit 2 at submit naming --redis and the URL, no stac
   assert.ok(!existsSync(out));
 });
 
-test('bad queue flags exit 2 naming the flag', () => {
+test('bad queue flags exit 2 naming the flag', async () => {
   const sim = ['simulate', '--landscape', 'gauss', '--optimizer', 'sgd', '--eta', '0.1', '--N', '4', '--trials', '4', '--out', join(dir, 'x'), '--quiet'];
-  const both = run(...sim, '--workers', '2', '--redis', redis.url);
+  // Started together: each is a second of start-up.
+  const [both, url, w, s, q] = await Promise.all([
+    runAsync(...sim, '--workers', '2', '--redis', redis.url),
+    runAsync('stats', '--landscape', 'gauss', '--order', '2', '--samples', '10', '--redis', 'localhost:6379'),
+    runAsync('worker', '--redis', 'http://x'),
+    runAsync('worker', '--redis', redis.url, '--stall-seconds', '0.1'),
+    runAsync('worker', '--redis', redis.url, '--queue', 'a:b'),
+  ]);
   assert.equal(both.status, 2);
   assert.match(both.stderr, /simulate: give --workers \(threads here\) or --redis \(a queue's workers\), not both/);
-  const url = run('stats', '--landscape', 'gauss', '--order', '2', '--samples', '10', '--redis', 'localhost:6379');
   assert.equal(url.status, 2);
   assert.match(url.stderr, /^perturb: stats: --redis must be a redis:\/\/ or rediss:\/\/ URL, got 'localhost:6379'\n$/);
-  const w = run('worker', '--redis', 'http://x');
   assert.equal(w.status, 2);
   assert.match(w.stderr, /^perturb: worker: --redis must be a redis:\/\/ or rediss:\/\/ URL, got 'http:\/\/x'\n$/);
-  const s = run('worker', '--redis', redis.url, '--stall-seconds', '0.1');
   assert.equal(s.status, 2);
   assert.match(s.stderr, /worker: --stall-seconds must be a number of seconds from 0\.5 to 3600, got 0\.1/);
-  const q = run('worker', '--redis', redis.url, '--queue', 'a:b');
   assert.equal(q.status, 2);
   assert.match(q.stderr, /worker: --queue must be letters, digits/);
+  assert.ok(!existsSync(join(dir, 'x')));
 });
