@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 
-const all = ['engine', 'diagrams', 'data', 'stats', 'sim', 'linalg', 'resum', 'reproduce'];
+const all = ['engine', 'diagrams', 'data', 'stats', 'sim', 'queue', 'linalg', 'resum', 'reproduce'];
 // Long studies, run only by name (`npm run bench -- coverage`).
 const optIn = ['coverage'];
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));
