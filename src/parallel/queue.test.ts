@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { estimateStats } from '../stats/index.ts';
 import { simulate, type SimulateOptions } from '../sim/index.ts';
-import { startRedis, spawnWorker, type TestRedis } from '../testing/redis.ts';
+import { PERTURB_BIN, startRedis, spawnWorker, type TestRedis } from '../testing/redis.ts';
 import { redisQueue, startWorker, workerThreads, inThread, type QueueWorker } from './index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'perturb-queue-'));
@@ -130,6 +130,31 @@ test('a worker killed with SIGKILL mid-job: its job goes to the other worker, an
   }
 });
 
+test('a worker frozen (SIGSTOP) past the stall interval, then resumed: its job ran twice, its result counted once', async () => {
+  const args = ['--redis', redis.url, '--queue', 'freeze', '--concurrency', '1', '--stall-seconds', '1'];
+  const a = spawnWorker(args), b = spawnWorker(args);
+  try {
+    await Promise.all([a.waitFor(/serving queue/), b.waitFor(/serving queue/)]);
+    const out = join(dir, 'slow-freeze');
+    const run = simulate({ ...SLOW, executor: redisQueue({ redis: redis.url, queue: 'freeze' }), out });
+    const id = /job (\S+) /.exec(await a.waitFor(/job \S+ \(sim\/worker.*\) started/))![1]!;
+    a.child.kill('SIGSTOP');
+    // B takes the frozen job once its lock has expired.
+    await b.waitFor(new RegExp(`job ${id} done in`), 30_000);
+    a.child.kill('SIGCONT');
+    await run;
+    assert.deepEqual(files(out), files(slowLocal));
+    const all = [...doneIn(a.log()), ...doneIn(b.log())];
+    // A computed it too (unless killed first), but only B's result was stored: 6 chunks done, once each.
+    assert.equal(all.length, 6, all.join('\n'));
+    assert.equal(new Set(all).size, 6);
+    await a.waitFor(new RegExp(`job ${id}: result not stored \\(this worker lost the job's lock`), 30_000);
+  } finally {
+    a.child.kill('SIGKILL');
+    b.child.kill('SIGKILL');
+  }
+});
+
 describe('resubmitted work', () => {
   let worker: QueueWorker;
   const finished: string[] = [];
@@ -154,24 +179,32 @@ describe('resubmitted work', () => {
 });
 
 test('a submitter killed midway and resumed collects the jobs that finished meanwhile: every chunk runs once', async () => {
-  const w = spawnWorker(['--redis', redis.url, '--queue', 'resume', '--concurrency', '2', '--stall-seconds', '1']);
+  // One thread: the 60 jobs take ~4 s, so the submitter is surely killed midway.
+  const w = spawnWorker(['--redis', redis.url, '--queue', 'resume', '--concurrency', '1', '--stall-seconds', '1']);
   try {
     await w.waitFor(/serving queue/);
     const out = join(dir, 'slow-resume');
-    const bin = fileURLToPath(new URL('../../bin/perturb.js', import.meta.url));
     const { spawn } = await import('node:child_process');
+    const exit = (c: ReturnType<typeof spawn>) => new Promise<{ code: number | null; signal: string | null }>((r) => c.once('exit', (code, signal) => r({ code, signal })));
     // The CLI has no chunk-size flag: 600 trials make chunks of 10, 60 jobs.
     const args = ['simulate', '--landscape', 'gauss', '--optimizer', 'sgd,gd', '--eta', '0.05', '--N', '20', '--T', '400', '--trials', '600', '--seed', '7', '--redis', redis.url, '--queue', 'resume', '--out', out, '--quiet'];
-    const first = spawn(process.execPath, [bin, ...args], { stdio: 'ignore' });
+    const first = spawn(process.execPath, [PERTURB_BIN, ...args], { stdio: 'ignore' });
+    const firstExit = exit(first);
     await w.waitFor(/done in/);
-    await new Promise((r) => setTimeout(r, 1500));
+    // Some chunks folded and checkpointed (the first chunk is saved at once), more finishing on the worker.
+    await new Promise((r) => setTimeout(r, 800));
     first.kill('SIGKILL');
-    await new Promise((r) => first.once('exit', r));
-    const again = spawn(process.execPath, [bin, ...args, '--resume'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    assert.deepEqual(await firstExit, { code: null, signal: 'SIGKILL' }, 'killed before it finished');
+    const doneBefore = doneIn(w.log()).length;
+    assert.ok(doneBefore < 60, `${doneBefore} of 60 jobs done when the submitter was killed`);
+    const again = spawn(process.execPath, [PERTURB_BIN, ...args, '--resume'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const againExit = exit(again);
     let err = '';
     again.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    const code = await new Promise((r) => again.once('exit', r));
-    assert.equal(code, 0, err);
+    const t = setTimeout(() => again.kill('SIGKILL'), 60_000);
+    const r = await againExit;
+    clearTimeout(t);
+    assert.equal(r.code, 0, `${JSON.stringify(r)}; the submitter printed:\n${err}\nthe worker:\n${w.log()}`);
     assert.deepEqual(files(out), files(slowLocal));
     const done = doneIn(w.log());
     assert.equal(done.length, 60, `60 chunks, each run once (${done.length} runs)`);

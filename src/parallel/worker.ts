@@ -135,13 +135,13 @@ export async function startWorker(o: WorkerOptions): Promise<QueueWorker> {
     }
     log(`job ${id} (${record.handler}, from ${record.submitter}${job.attemptsStarted > 1 ? `, attempt ${job.attemptsStarted}` : ''}) started`);
     active.set(id, { job, ...(token !== undefined ? { token } : {}) });
-    let ok = false;
     try {
       const result: unknown = await pool.run({ handler: handler.href, run: job.data.run, context, task: decodePlain(job.data.task) });
-      ok = true;
+      ran.set(id, { handler: record.handler, waitedMs: started - job.timestamp, ranMs: Date.now() - started });
       return encodePlain(result);
     } catch (err) {
       const e = fromThread(err);
+      o.onJob?.({ id, handler: record.handler, waitedMs: started - job.timestamp, ranMs: Date.now() - started, ok: false });
       if (e instanceof InputError) {
         log(`job ${id}: bad input: ${e.message}`);
         throw new UnrecoverableError(`${INPUT_ERROR_PREFIX}${e.message}`);
@@ -150,14 +150,10 @@ export async function startWorker(o: WorkerOptions): Promise<QueueWorker> {
       throw e;
     } finally {
       active.delete(id);
-      const ranMs = Date.now() - started;
-      if (ok) {
-        finished++;
-        log(`job ${id} done in ${(ranMs / 1000).toFixed(2)} s`);
-      }
-      o.onJob?.({ id, handler: record.handler, waitedMs: started - job.timestamp, ranMs, ok });
     }
   };
+  /** Jobs computed whose result BullMQ has not yet stored: 'done' is said once it has. */
+  const ran = new Map<string, Omit<JobReport, 'id' | 'ok'>>();
 
   const worker = new Worker<JobData, string>(queueName, processor, {
     connection: retryingOptions(target, onRetry),
@@ -166,7 +162,23 @@ export async function startWorker(o: WorkerOptions): Promise<QueueWorker> {
     stalledInterval: stall * 1000,
     maxStalledCount: 2,
   });
+  worker.on('completed', (job) => {
+    const r = ran.get(job.id!);
+    ran.delete(job.id!);
+    finished++;
+    log(`job ${job.id} done in ${((r?.ranMs ?? 0) / 1000).toFixed(2)} s`);
+    if (r) o.onJob?.({ id: job.id!, ...r, ok: true });
+  });
+  worker.on('failed', (job) => void (job && ran.delete(job.id!)));
   worker.on('error', (e: Error) => {
+    // A result that could not be stored: the job's lock had expired (this worker stalled) and
+    // another worker has it, or its submitter is done with it. The other result stands.
+    const lost = /^Missing (?:key|lock) for job (\S+)\. moveToFinished/.exec(e.message);
+    if (lost) {
+      ran.delete(lost[1]!);
+      log(`job ${lost[1]}: result not stored (this worker lost the job's lock: another worker took it over, or its run is done); the other result stands`);
+      return;
+    }
     // The same connection error repeats on every retry: once is enough.
     if (e.message !== lastError) log(`Redis: ${e.message}`);
     lastError = e.message;
