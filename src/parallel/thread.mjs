@@ -3,7 +3,7 @@
 //
 // Two modes. For `workerThreads`, workerData names the job's handler and context once per thread,
 // and each message is a task. For a queue worker, which serves many runs, each message is an
-// envelope { handler, run, context, task }: the handler is imported once per URL and the context
+// envelope { handler, run, task, context? }: the handler is imported once per URL and the context
 // kept per run, so a handler's per-context caches (keyed by the context object) still work.
 //
 // A .ts handler means perturb runs from its sources: then it first registers tsx's ESM loader in
@@ -28,9 +28,14 @@ async function handlerOf(url) {
   return (await mod).default;
 }
 
-/** The contexts of the last few runs, by run id (a queue worker serves one run at a time, mostly). */
+/**
+ * The contexts of the last few runs, by run id (a queue worker serves one run at a time, mostly).
+ * A context can be large (l(θ₀) of 70,000 images), so the queue worker sends a task without it,
+ * and only when this thread answers NEED_CONTEXT, again with it: once per run and thread.
+ */
 const contexts = new Map();
 const KEEP_CONTEXTS = 4;
+export const NEED_CONTEXT = 'perturb:need-context';
 function contextOf(run, context) {
   if (contexts.has(run)) return contexts.get(run);
   contexts.set(run, context);
@@ -47,6 +52,7 @@ export default async (message) => {
   try {
     if (fixed) return await fixed.handler(message, fixed.context);
     const handler = await handlerOf(message.handler);
+    if (!('context' in message) && !contexts.has(message.run)) return NEED_CONTEXT;
     return await handler(message.task, contextOf(message.run, message.context));
   } catch (err) {
     if (err instanceof Error && err.name === 'InputError') throw { perturbInputError: true, message: err.message, option: err.option, stack: err.stack };

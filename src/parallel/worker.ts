@@ -61,6 +61,9 @@ interface Prepared {
   context: unknown;
 }
 
+/** What a thread answers to a task of a run whose context it has not been given (thread.mjs). */
+const NEED_CONTEXT = 'perturb:need-context';
+
 /** Why a worker will not run a run's jobs, or null when it will. */
 function refusal(record: RunRecord, me: RunRecord['perturb']): string | null {
   if (record.protocol !== PROTOCOL) return `it was submitted by a perturb speaking queue protocol ${record.protocol}, this worker ${PROTOCOL}: run the same perturb on both`;
@@ -136,7 +139,10 @@ export async function startWorker(o: WorkerOptions): Promise<QueueWorker> {
     log(`job ${id} (${record.handler}, from ${record.submitter}${job.attemptsStarted > 1 ? `, attempt ${job.attemptsStarted}` : ''}) started`);
     active.set(id, { job, ...(token !== undefined ? { token } : {}) });
     try {
-      const result: unknown = await pool.run({ handler: handler.href, run: job.data.run, context, task: decodePlain(job.data.task) });
+      const envelope = { handler: handler.href, run: job.data.run, task: decodePlain(job.data.task) };
+      let result: unknown = await pool.run(envelope);
+      // The thread has not seen this run: once more, with its context (thread.mjs).
+      if (result === NEED_CONTEXT) result = await pool.run({ ...envelope, context });
       ran.set(id, { handler: record.handler, waitedMs: started - job.timestamp, ranMs: Date.now() - started });
       return encodePlain(result);
     } catch (err) {
