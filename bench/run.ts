@@ -6,8 +6,8 @@
 import { existsSync } from 'node:fs';
 
 const all = ['engine', 'diagrams', 'data', 'stats', 'sim', 'queue', 'linalg', 'resum', 'reproduce'];
-// Long studies, run only by name (`npm run bench -- coverage`).
-const optIn = ['coverage'];
+// Long studies and the heavy agreement checks moved out of npm test, run only by name (`npm run bench -- coverage`, `npm run bench -- agreement`).
+const optIn = ['coverage', 'agreement'];
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 for (const name of chosen.length ? chosen : all) {
   const file = new URL(`./${name}.ts`, import.meta.url);

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { spawnAsync } from './testing/index.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
@@ -29,18 +30,29 @@ const work = mkdtempSync(join(tmpdir(), 'perturb-pack-'));
 const project = join(work, 'project');
 after(() => rmSync(work, { recursive: true, force: true }));
 
-/** Run a command; a failure shows the command, its exit code and the ends of its output. */
-function run(cmd: string, args: string[], cwd: string): string {
-  const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 << 20 });
+/** A command's result checked: a failure shows the command, its exit code and the ends of its output. */
+function checked(cmd: string, args: string[], cwd: string, r: { status: number | null; signal: NodeJS.Signals | null; stdout: string | null; stderr: string | null; error?: Error }): string {
   const tail = (s: string | null) => (s ?? '').trimEnd().split('\n').slice(-30).join('\n');
   assert.ok(
     r.status === 0,
     `\`${[cmd, ...args].join(' ')}\` in ${cwd} ${r.error ? `failed to start: ${r.error.message}` : `exited with ${r.status ?? r.signal}`}\n` +
       `--- stderr ---\n${tail(r.stderr)}\n--- stdout ---\n${tail(r.stdout)}`,
   );
-  return r.stdout;
+  return r.stdout ?? '';
 }
-const npx = (...args: string[]) => run('npx', ['--no', '--', 'perturb', ...args], project); // --no: never fetch another 'perturb'; --: the rest is perturb's, --version too
+/** Run a command. */
+const run = (cmd: string, args: string[], cwd: string): string => checked(cmd, args, cwd, spawnSync(cmd, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 << 20 }));
+/** Run a command beside others (at most one per core). */
+async function runAsync(cmd: string, args: string[], cwd: string): Promise<string> {
+  let r;
+  try {
+    r = await spawnAsync(cmd, args, { cwd, env });
+  } catch (error) {
+    r = { status: null, signal: null, stdout: '', stderr: '', error: error as Error };
+  }
+  return checked(cmd, args, cwd, r);
+}
+const npx = (...args: string[]) => runAsync('npx', ['--no', '--', 'perturb', ...args], project); // --no: never fetch another 'perturb'; --: the rest is perturb's, --version too
 
 // A user landscape as README's "Your own landscape" writes one, in TypeScript, importing the package by name.
 const USER_MODULE = `import { add, defineLandscape, pow, scale, slice, square, sub, sum } from 'perturb';
@@ -58,7 +70,7 @@ export default defineLandscape({
 // plus θ₀[0]⁴/4 = 1/64. So 0.765625, exactly representable.
 const USER_LOSS = 0.765625;
 
-test('packed and installed into an empty project, perturb runs under plain node: CLI, library, and a user .ts landscape (in worker threads too)', { timeout: 300_000 }, () => {
+test('packed and installed into an empty project, perturb runs under plain node: CLI, library, and a user .ts landscape (in worker threads too)', { timeout: 300_000 }, async () => {
   run('npm', ['run', 'build'], root);
   // the build keeps the bin executable: `npx perturb` in the clone runs it directly
   assert.ok((statSync(join(root, 'dist', 'cli', 'bin.js')).mode & 0o111) !== 0, 'dist/cli/bin.js is not executable after npm run build');
@@ -81,8 +93,6 @@ test('packed and installed into an empty project, perturb runs under plain node:
   assert.deepEqual(shipped.filter((f) => /^(src|bench|bin|scripts|examples|dist\/testing)\/|\.test\.|fixture/.test(f)), [], 'the package ships sources, tests or fixtures');
   const commit = (JSON.parse(readFileSync(join(installed, 'dist/core/build-info.json'), 'utf8')) as { commit: string | null }).commit;
 
-  assert.equal(npx('--version').trim(), version);
-
   // The library under plain node: README's three calls (its documented 0.540234…), and GAUSS's loss ½ at θ₀ = 0.
   const script = `import('perturb').then(async (m) => {
     const gauss = await m.resolveLandscape('gauss:h0=0.5');
@@ -91,20 +101,28 @@ test('packed and installed into an empty project, perturb runs under plain node:
     const g = await m.resolveLandscape('gauss');
     console.log(JSON.stringify({ value: p.values[0].value, loss0: g.populationLoss(g.init(0)), perturb: m.provenance() }));
   })`;
-  const lib = JSON.parse(run(process.execPath, ['-e', script], project)) as { value: number; loss0: number; perturb: unknown };
+  writeFileSync(join(project, 'my.ts'), USER_MODULE);
+  // These commands of the installed package are independent of one another: they run side by side.
+  const [versionOut, libOut, summaryOut] = await Promise.all([
+    npx('--version'),
+    runAsync(process.execPath, ['-e', script], project),
+    npx('landscape', './my.ts', '--json'),
+    // Two worker threads, each loading my.ts (TypeScript) itself; the same file as in this thread.
+    npx('stats', '--landscape', './my.ts', '--order', '2', '--samples', '200', '--workers', '2', '--out', 'threads.json'),
+    npx('stats', '--landscape', './my.ts', '--order', '2', '--samples', '200', '--workers', '0', '--out', 'here.json'),
+  ]);
+  assert.equal(versionOut.trim(), version);
+
+  const lib = JSON.parse(libOut) as { value: number; loss0: number; perturb: unknown };
   assert.ok(Math.abs(lib.value - 0.540234) < 5e-7, `README's predicted test loss is 0.540234…, got ${lib.value}`);
   assert.equal(lib.loss0, 0.5);
   assert.deepEqual(lib.perturb, { version, commit });
 
-  writeFileSync(join(project, 'my.ts'), USER_MODULE);
-  const summary = JSON.parse(npx('landscape', './my.ts', '--json')) as { P: number; loss: { value: number; exact: boolean } };
+  const summary = JSON.parse(summaryOut) as { P: number; loss: { value: number; exact: boolean } };
   assert.equal(summary.P, 2);
   assert.equal(summary.loss.value, USER_LOSS);
   assert.equal(summary.loss.exact, true);
 
-  // Two worker threads, each loading my.ts (TypeScript) itself; the same file as in this thread.
-  npx('stats', '--landscape', './my.ts', '--order', '2', '--samples', '200', '--workers', '2', '--out', 'threads.json');
-  npx('stats', '--landscape', './my.ts', '--order', '2', '--samples', '200', '--workers', '0', '--out', 'here.json');
   const threads = readFileSync(join(project, 'threads.json'), 'utf8');
   assert.equal(threads, readFileSync(join(project, 'here.json'), 'utf8'), 'stats differ between 2 worker threads and this thread');
   const file = JSON.parse(threads) as { perturb: unknown; mode: string; values: Record<string, { mean: number; stderr: number }> };

@@ -22,7 +22,8 @@ process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 
 test('batch on GAUSS (h0 = 0.5): GD − SGD within 3 se of the order-3 corollary; GDC − GD matches the correction to O(η³)', async () => {
   const N = 10, etas = [0.05, 0.1];
-  const sim = await simulate({ landscape, optimizers: ['sgd', 'gd', 'gdc'], eta: etas, N, trials: 20_000, seed: 5, workers: 0 });
+  // On 2 worker threads: the trials are a function of (seed, index) only, so the numbers are those of 0 workers.
+  const sim = await simulate({ landscape, optimizers: ['sgd', 'gd', 'gdc'], eta: etas, N, trials: 20_000, seed: 5, workers: 2 });
   const residual: number[] = [];
   for (const eta of etas) {
     const r = await batchCorollary({ landscape, exact: true, N, eta, order: 3, workers: 0 });
@@ -48,8 +49,10 @@ const perTrial = (out: string) => readFileSync(join(out, 'trials.jsonl'), 'utf8'
 test('epochs on GAUSS (h0 = 0.5): E-epoch SGD at η/E minus one epoch at η, paired per trial, within 3 se of the order-3 corollary', async () => {
   const N = 10, eta = 0.1, trials = 20_000;
   const one = join(dir, 'e1'), two = join(dir, 'e2');
-  await simulate({ landscape, optimizers: ['sgd'], eta: [eta], N, E: 1, trials, seed: 9, workers: 0, out: one });
-  await simulate({ landscape, optimizers: ['sgd'], eta: [eta / 2], N, E: 2, trials, seed: 9, workers: 0, out: two });
+  await Promise.all([
+    simulate({ landscape, optimizers: ['sgd'], eta: [eta], N, E: 1, trials, seed: 9, workers: 1, out: one }),
+    simulate({ landscape, optimizers: ['sgd'], eta: [eta / 2], N, E: 2, trials, seed: 9, workers: 1, out: two }),
+  ]);
   const a = perTrial(one), b = perTrial(two);
   const d = b.map((x, i) => x - a[i]!);
   const mean = d.reduce((s, x) => s + x, 0) / trials;
@@ -62,7 +65,7 @@ test('epochs on GAUSS (h0 = 0.5): E-epoch SGD at η/E minus one epoch at η, pai
 
 test('sde on GAUSS (h0 = 0.5): simulated SGD − SDE (paired) within 3 se of the order-3 corollary', async () => {
   const T = 10, eta = 0.1;
-  const sim = await simulate({ landscape, optimizers: ['sgd', 'sde'], eta: [eta], N: T, trials: 20_000, seed: 13, workers: 0, sdeSubsteps: 8 });
+  const sim = await simulate({ landscape, optimizers: ['sgd', 'sde'], eta: [eta], N: T, trials: 20_000, seed: 13, workers: 2, sdeSubsteps: 8 });
   const d = sim.differences.find((x) => x.optimizer === 'sde' && x.metric === 'test')!;
   const r = await sdeCorollary({ landscape, exact: true, T, eta, order: 3, workers: 0 });
   // differences are (sde − sgd): the corollary's SGD − SDE is its negative

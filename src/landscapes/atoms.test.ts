@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { rng, split, type Rng } from '../core/index.ts';
 import { compile, mul, reshape } from '../engine/index.ts';
-import { atomsFromLiteral, atomsMeanLoss, drawAtoms, hasSmallAtoms, SMALL_ATOMS, tableAtoms } from './atoms.ts';
+import { atomsFromLiteral, atomsMeanLoss, drawAtoms, hasSmallAtoms, rememberedAt, SMALL_ATOMS, tableAtoms } from './atoms.ts';
 import { resolveLandscape } from './resolve.ts';
 import { imageLandscape } from './images.ts';
 import { syntheticImages } from '../testing/index.ts';
@@ -83,6 +83,45 @@ describe('literal atoms and their mean loss', () => {
     const program = compile((t, { x }) => mul(reshape(t, []), x!), { P: 1, data: { x: [] } });
     const atoms = atomsFromLiteral({ values: { x: [1, 2, 3] }, weights: [0.5, 0.25, 0.25] }, { x: [] }, 'test');
     for (const chunk of [1, 2, 1024]) assert.equal(atomsMeanLoss(program, atoms, Float64Array.of(2), chunk), 3.5);
+  });
+});
+
+describe('rememberedAt', () => {
+  it('computes once per owner, name and θ (bit for bit: −0 is not 0), keeps the last 4 θ, and forgets a failed promise', async () => {
+    let calls = 0;
+    const count = () => ++calls;
+    const a = {}, b = {};
+    assert.equal(rememberedAt(a, 'f', Float64Array.of(1, 2), count), 1);
+    assert.equal(rememberedAt(a, 'f', Float64Array.of(1, 2), count), 1, 'same owner, name, θ');
+    assert.equal(rememberedAt(a, 'g', Float64Array.of(1, 2), count), 2, 'another name');
+    assert.equal(rememberedAt(b, 'f', Float64Array.of(1, 2), count), 3, 'another owner');
+    assert.equal(rememberedAt(a, 'f', Float64Array.of(1, 2.000000000000001), count), 4, 'another θ');
+    assert.equal(rememberedAt(a, 'f', Float64Array.of(0), count), 5);
+    assert.equal(rememberedAt(a, 'f', Float64Array.of(-0), count), 6, '−0 is another θ');
+    // a's entries now: θ = −0, 0, (1, 2+ε), g at (1, 2); f at (1, 2) was the oldest and is gone.
+    assert.equal(rememberedAt(a, 'f', Float64Array.of(1, 2), count), 7, 'only the last 4 are kept');
+    const theta = Float64Array.of(3);
+    assert.equal(rememberedAt(a, 'f', theta, count), 8);
+    theta[0] = 4;
+    assert.equal(rememberedAt(a, 'f', Float64Array.of(3), count), 8, 'θ is copied, not held');
+    assert.throws(() => rememberedAt(a, 'h', theta, () => { throw new Error('no'); }), /no/);
+    assert.equal(rememberedAt(a, 'h', theta, count), 9, 'a throw is not remembered');
+    const failing = rememberedAt(a, 'p', theta, () => Promise.reject(new Error('failed')));
+    assert.equal(rememberedAt(a, 'p', theta, () => Promise.resolve(0)), failing, 'in flight: shared');
+    await assert.rejects(failing, /failed/);
+    assert.equal(await rememberedAt(a, 'p', theta, () => Promise.resolve(10)), 10, 'a rejected promise is forgotten');
+  });
+});
+
+describe('many atoms', () => {
+  it('the population loss over more than SMALL_ATOMS atoms is the weighted mean over them, from a per-atom pass remembered per θ', () => {
+    const land = imageLandscape('logistic', syntheticImages('tiny', 5000, [1, 2, 2], 3), { spec: 'tiny-5000' });
+    const theta = Float64Array.from({ length: land.P }, (_, i) => Math.sin(i));
+    const l = land.populationLoss!(theta);
+    assert.equal(l, atomsMeanLoss(land.program(), land.atoms!(), theta));
+    assert.equal(land.populationLoss!(Float64Array.from(theta)), l, 'again at an equal θ');
+    theta[0] = 0.5;
+    assert.equal(land.populationLoss!(theta), atomsMeanLoss(land.program(), land.atoms!(), theta), 'at another θ');
   });
 });
 

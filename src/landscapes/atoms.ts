@@ -108,6 +108,93 @@ export function drawAtoms(atoms: Atoms, r: Rng, n: number): Int32Array {
   return drawWithReplacement(atoms.count, n, r, atoms.uniform ? undefined : atoms.weights);
 }
 
+/** Whether two parameter vectors are the same bit for bit (so −0 and 0 differ, as a loss might tell them apart). */
+function sameBits(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  const x = new Uint32Array(a.buffer, a.byteOffset, a.length * 2), y = new Uint32Array(b.buffer, b.byteOffset, b.length * 2);
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
+}
+
+/** Per owner (a landscape object), what was computed at its last few θ. Module state: per thread. */
+const remembered = new WeakMap<object, Array<{ what: string; theta: Float64Array; value: unknown }>>();
+const REMEMBERED_PER_OWNER = 4;
+
+/**
+ * `compute()` — a pure function of `owner` and θ, such as l(θ₀) over a data set's 70,000 images
+ * (seconds of forward passes) — remembered per owner for its last few θ, compared bit for bit,
+ * so that asking again at the same θ₀ (reproduce's panels, a simulation after its statistics)
+ * costs nothing. A promise is remembered while in flight (concurrent callers share it) and
+ * forgotten if it fails; a compute that throws is not remembered.
+ */
+export function rememberedAt<T>(owner: object, what: string, theta: Float64Array, compute: () => T): T {
+  let list = remembered.get(owner);
+  if (!list) remembered.set(owner, (list = []));
+  const hit = list.find((e) => e.what === what && sameBits(e.theta, theta));
+  if (hit) return hit.value as T;
+  const value = compute();
+  const entry = { what, theta: theta.slice(), value: value as unknown };
+  list.unshift(entry);
+  if (list.length > REMEMBERED_PER_OWNER) list.pop();
+  if (value instanceof Promise) {
+    value.catch(() => {
+      const i = list.indexOf(entry);
+      if (i >= 0) list.splice(i, 1);
+    });
+  }
+  return value;
+}
+
+/** Forget what `rememberedAt(owner, what, θ, …)` holds (a computation that failed after it was remembered). */
+export function forgetAt(owner: object, what: string, theta: Float64Array): void {
+  const list = remembered.get(owner);
+  const i = list?.findIndex((e) => e.what === what && sameBits(e.theta, theta)) ?? -1;
+  if (i >= 0) list!.splice(i, 1);
+}
+
+/**
+ * Atoms per chunk of a pass over every atom's l_a(θ): fixed, so the values do not depend on
+ * where a pass ran (this thread, worker threads) — simulate's l(θ₀) pass and a population loss
+ * over many atoms cut the atoms the same way.
+ */
+export const ATOM_PASS_CHUNK = 2048;
+
+/** A pass's l_a(θ) for every atom, remembered per landscape and θ: `losses` once it is done, `ready` meanwhile. */
+export interface AtomLossPass {
+  losses?: Float64Array;
+  ready: Promise<Float64Array>;
+}
+
+/** What `rememberedAt` files a landscape's per-atom pass under. */
+export const ATOM_LOSSES = 'l_a(θ) of every atom';
+
+/** l_a(θ) for every atom, in this thread, in chunks of ATOM_PASS_CHUNK. */
+export function atomLossesHere(program: Program, atoms: Atoms, theta: Float64Array): Float64Array {
+  const out = new Float64Array(atoms.count);
+  for (let start = 0; start < atoms.count; start += ATOM_PASS_CHUNK) out.set(program.values(theta, atoms.batch(start, Math.min(atoms.count, start + ATOM_PASS_CHUNK))), start);
+  return out;
+}
+
+/** Σ_a w_a l_a in atom order. */
+export function weightedAtomSum(atoms: Atoms, losses: Float64Array): number {
+  let total = 0;
+  for (let a = 0; a < atoms.count; a++) total += atoms.weights[a]! * losses[a]!;
+  return total;
+}
+
+/**
+ * The population loss Σ_a w_a l_a(θ) of a landscape with many atoms, from the per-atom pass
+ * remembered for `owner` at θ — one that simulate's l(θ₀) pass made, or made now in this thread
+ * (and remembered for it). If that pass is still running elsewhere, this computes its own.
+ */
+export function manyAtomsMeanLoss(owner: object, program: () => Program, atoms: Atoms, theta: Float64Array): number {
+  const pass = rememberedAt<AtomLossPass>(owner, ATOM_LOSSES, theta, () => {
+    const losses = atomLossesHere(program(), atoms, theta);
+    return { losses, ready: Promise.resolve(losses) };
+  });
+  return weightedAtomSum(atoms, pass.losses ?? atomLossesHere(program(), atoms, theta));
+}
+
 /** Σ_i w_i l_{x_i}(θ) over the atoms, in chunks (so no more than `chunk` atoms are float64 at once). */
 export function atomsMeanLoss(program: Program, atoms: Atoms, theta: Float64Array, chunk = 1024): number {
   let total = 0;

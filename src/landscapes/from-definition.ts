@@ -1,7 +1,7 @@
 /** @file From a checked definition to a Landscape, with the defaults: sampler (draw the atoms), population loss (mean over the atoms), exactness report. */
 import { compile, type Program, type Shape } from '../engine/index.ts';
 import { InputError, type Rng } from '../core/index.ts';
-import { atomsFromLiteral, atomsMeanLoss, drawAtoms, isAtoms } from './atoms.ts';
+import { atomsFromLiteral, atomsMeanLoss, drawAtoms, isAtoms, manyAtomsMeanLoss, SMALL_ATOMS } from './atoms.ts';
 import { checkDefinition, describeValue, EXPECTED, fieldError, isArrayLike } from './fields.ts';
 import type { Atoms, Landscape, LandscapeDefinition, ParamSpec } from './types.ts';
 
@@ -57,7 +57,12 @@ export function landscapeFromDefinition(
     return out;
   };
   const init = def.init;
-  const popLoss = def.populationLoss ?? (atoms ? (theta: Float64Array) => atomsMeanLoss(land.program(), atoms, theta) : undefined);
+  // Over many atoms (a data set) a pass costs seconds: its per-atom losses are remembered for the
+  // last few θ (θ₀ is asked for again and again, and simulate's l(θ₀) pass shares them).
+  const meanLoss = atoms && atoms.count > SMALL_ATOMS
+    ? (theta: Float64Array) => manyAtomsMeanLoss(land, () => land.program(), atoms, theta)
+    : atoms ? (theta: Float64Array) => atomsMeanLoss(land.program(), atoms, theta) : undefined;
+  const popLoss = def.populationLoss ?? meanLoss;
   const sampler = def.sample ?? ((r: Rng, n: number) => atoms!.gather(drawAtoms(atoms!, r, n)));
   const project = def.project;
   const exactAtoms = def.exactness?.atoms;

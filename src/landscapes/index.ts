@@ -13,7 +13,9 @@ export {
   type LandscapeDataOptions, type Atoms, type AtomsLiteral, type ExactInfo, type ParamSpec, type CreateContext,
 } from './types.ts';
 export { defineLandscape } from './define.ts';
-export { drawAtoms, atomsMeanLoss, tableAtoms, SMALL_ATOMS, hasSmallAtoms } from './atoms.ts';
+export {
+  drawAtoms, atomsMeanLoss, rememberedAt, forgetAt, ATOM_PASS_CHUNK, ATOM_LOSSES, weightedAtomSum, tableAtoms, SMALL_ATOMS, hasSmallAtoms, type AtomLossPass,
+} from './atoms.ts';
 export { resolveLandscape, type ResolveOptions } from './resolve.ts';
 export { landscapeRef, landscapeModules, resolveRef, provideLandscape, refKey, referenced, type LandscapeRef } from './ref.ts';
 export { BUILTIN_LANDSCAPES, builtinLandscape } from './builtins.ts';

@@ -4,8 +4,7 @@
  * the SVG, the spec (so a user can restyle it), the points as CSV and the panel as JSON.
  */
 import { join } from 'node:path';
-import * as vega from 'vega';
-import * as vegaLite from 'vega-lite';
+import type * as VegaLite from 'vega-lite';
 import { writeFileAtomic } from '../io/index.ts';
 import type { PanelResult, PanelSeries } from './panel.ts';
 
@@ -150,7 +149,10 @@ export function panelSpec(p: PanelResult): Spec {
  * the machine's fonts.
  */
 export async function renderPanelSvg(p: PanelResult): Promise<string> {
-  const compiled = vegaLite.compile(panelSpec(p) as unknown as vegaLite.TopLevelSpec).spec;
+  // Loaded here, not at the top: vega and vega-lite take about half a second to import, which
+  // every perturb command would pay (most never draw a plot).
+  const [vega, vegaLite] = await Promise.all([import('vega'), import('vega-lite')]);
+  const compiled = vegaLite.compile(panelSpec(p) as unknown as VegaLite.TopLevelSpec).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none', logLevel: vega.Warn });
   try {
     return await view.toSVG();

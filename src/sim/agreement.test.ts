@@ -50,7 +50,8 @@ test('ARCHIMEDES: SGD drifts along z by η²/6 per step (η = 0.02, T = 10^4, ba
   // 50 trials, as the paper. The O(η³) correction is below this resolution at η = 0.02 (about
   // +1.5%, resolved by 400 trials: see the bench); at 0.05 and 0.1 it is measured and printed.
   const T = 10_000;
-  const r = await simulate({ landscape: { spec: 'archimedes' }, optimizers: ['sgd'], eta: [0.02, 0.05, 0.1], N: T, T, trials: 50, seed: 0, workers: 0 });
+  // On 2 worker threads: trials depend only on (seed, index), so the numbers are those of 0 workers.
+  const r = await simulate({ landscape: { spec: 'archimedes' }, optimizers: ['sgd'], eta: [0.02, 0.05, 0.1], N: T, T, trials: 50, seed: 0, workers: 2 });
   for (const eta of [0.02, 0.05, 0.1]) {
     const z = row(r.summary, 'sgd', eta, 'z');
     const want = (eta * eta) / 6;
@@ -84,7 +85,8 @@ test('random polynomial landscapes: simulated SGD agrees with predict’s exact 
     const eta = c.eta;
     const spec = `${POLY}:seed=${c.seed},P=2,degree=4,atoms=3`;
     const land = await resolveLandscape(spec);
-    const r = await simulate({ landscape: land, optimizers: ['sgd'], eta: [eta], N: c.N, B: c.B, E: c.E, shuffle: c.shuffle, trials: 20_000, seed: 3, workers: 0 });
+    // By reference on 2 worker threads (each resolves the module): the same trials as in this thread.
+    const r = await simulate({ landscape: { spec: land.spec }, optimizers: ['sgd'], eta: [eta], N: c.N, B: c.B, E: c.E, shuffle: c.shuffle, trials: 20_000, seed: 3, workers: 2 });
     for (const q of ['test', 'gap'] as const) {
       const ds = neededDiagrams(3, q);
       const vals = exactValues(land, land.init(), ds);

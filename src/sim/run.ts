@@ -20,7 +20,9 @@ import {
 import { join } from 'node:path';
 import { InputError, opt, optionError, positiveInt } from '../core/index.ts';
 import { checkWritable, removeEmptyDirs, writeFileAtomic } from '../io/index.ts';
-import { landscapeModules, referenced, type Landscape, type LandscapeRef } from '../landscapes/index.ts';
+import {
+  ATOM_LOSSES, ATOM_PASS_CHUNK, forgetAt, landscapeModules, referenced, rememberedAt, weightedAtomSum, type AtomLossPass, type Landscape, type LandscapeRef,
+} from '../landscapes/index.ts';
 import { checkpointed, checkResumable, executorFor, handlerUrl, indexed, removeCheckpoint, type Executor } from '../parallel/index.ts';
 import { addTrial, diffSlots, emptyAggregate, summarize, type AggregateState } from './aggregate.ts';
 import { resolveConfig, type SimConfig, type SimulationSpec } from './config.ts';
@@ -56,8 +58,8 @@ export const FILES = {
   checkpoint: 'checkpoint.json',
 } as const;
 
-/** Atoms per chunk of the l(θ₀) pass (fixed, so its floating-point sum does not depend on the executor). */
-export const LOSS_CHUNK = 2048;
+/** Atoms per chunk of the l(θ₀) pass (fixed, so its floating-point sum does not depend on the executor; the same cut as a population loss over many atoms). */
+export const LOSS_CHUNK = ATOM_PASS_CHUNK;
 
 const WHERE = 'simulate';
 
@@ -137,22 +139,35 @@ async function theta0Pass(p: Plan, o: SimulateOptions): Promise<{ loss?: number;
   if (c.test.theta0 !== 'atoms') return {};
   const atoms = land.atoms!();
   const count = atoms.count;
+  const theta0 = land.init(c.initSeed);
+  o.onProgress?.(0, count, 'theta0');
+  // Remembered per landscape object and θ₀ (in flight too): another run at the same θ₀ — the
+  // next panel of a reproduce, or a population loss after it — gets the very same numbers
+  // without the pass; and this run those of a population loss computed before it.
+  const pass = rememberedAt<AtomLossPass>(land, ATOM_LOSSES, theta0, () => {
+    const box: AtomLossPass = { ready: atomsPass(p, o, count) };
+    box.ready.then((losses) => (box.losses = losses), () => forgetAt(land, ATOM_LOSSES, theta0));
+    return box;
+  });
+  const atomLosses = await pass.ready;
+  o.onProgress?.(count, count, 'theta0');
+  return { loss: weightedAtomSum(atoms, atomLosses), atomLosses };
+}
+
+async function atomsPass(p: Plan, o: SimulateOptions, count: number): Promise<Float64Array> {
   const atomLosses = new Float64Array(count);
   const parts = Math.ceil(count / LOSS_CHUNK);
-  o.onProgress?.(0, count, 'theta0');
   for await (const [i, part] of p.executor.run<Theta0Context, { start: number; end: number }, Float64Array>({
     handler: handlerUrl('./theta0-worker.ts', import.meta.url),
-    context: { landscape: p.ref, initSeed: c.initSeed },
+    context: { landscape: p.ref, initSeed: p.config.initSeed },
     modules: landscapeModules(p.ref),
     count: parts,
     tasks: indexed(parts, (k) => ({ start: k * LOSS_CHUNK, end: Math.min(count, (k + 1) * LOSS_CHUNK) })),
   })) {
     atomLosses.set(part, i * LOSS_CHUNK);
-    o.onProgress?.(Math.min(count, (i + 1) * LOSS_CHUNK), count, 'theta0');
+    if (i + 1 < parts) o.onProgress?.(Math.min(count, (i + 1) * LOSS_CHUNK), count, 'theta0');
   }
-  let loss = 0;
-  for (let a = 0; a < count; a++) loss += atoms.weights[a]! * atomLosses[a]!;
-  return { loss, atomLosses };
+  return atomLosses;
 }
 
 /** The append-only log of trial lines: opened fresh, or truncated back to a checkpoint on resume. */

@@ -6,13 +6,16 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 
 export const CHROMIUM = process.env['PERTURB_CHROMIUM'] ?? '/usr/bin/chromium';
 
 /** Open `file` in headless Chromium and run `f` on the page; returns what `f` returns and the errors the page logged. */
 export async function inChromium<T>(file: string, f: (page: Page) => Promise<T>): Promise<{ result: T; errors: string[] }> {
   assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: install Debian's chromium (.ci/run does) or set PERTURB_CHROMIUM`);
+  // Imported here: playwright-core takes half a second to load, which every test file that
+  // imports the test helpers would pay, though only a few open a browser.
+  const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   try {
     const page = await browser.newPage();

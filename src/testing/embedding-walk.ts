@@ -34,26 +34,39 @@ export function batchSequences(s: Schedule): Array<{ batches: Set<number>[]; w: 
 export function bruteTimeSum(p: TimePattern, s: Schedule, a: readonly number[]): number {
   const n = p.parent.length;
   const partIds = [...new Set([...p.part, ...(p.rootPart !== undefined ? [p.rootPart] : [])])];
+  // Each part's nodes and factor 1/(B^m (·N for the root's part)): the same for every embedding.
+  const parts = partIds.map((id) => {
+    const nodes = p.part.map((q, v) => (q === id ? v : -1)).filter((v) => v >= 0);
+    return { nodes, B: s.B ** nodes.length, N: id === p.rootPart ? s.N : 1 };
+  });
+  // Every assignment of times to the nodes with each node before its parent (the root at T), with
+  // the exponents t_p − t_c − 1: the others weigh 0 whatever the batches. Enumerated once, not per batch sequence.
+  const timed: Array<{ t: number[]; e: number[] }> = [];
+  for (let code = 0; code < s.T ** n; code++) {
+    const t = new Array<number>(n);
+    let c = code;
+    for (let v = 0; v < n; v++) {
+      t[v] = c % s.T;
+      c = Math.floor(c / s.T);
+    }
+    const e = t.map((tv, v) => (p.parent[v]! < 0 ? s.T : t[p.parent[v]!]!) - tv - 1);
+    if (e.every((x) => x >= 0)) timed.push({ t, e });
+  }
   let total = 0;
   for (const { batches, w } of batchSequences(s)) {
-    const t = new Array<number>(n).fill(0);
-    for (let code = 0; code < s.T ** n; code++) {
-      let c = code;
-      for (let v = 0; v < n; v++) {
-        t[v] = c % s.T;
-        c = Math.floor(c / s.T);
-      }
+    const member = batches.map((b) => Uint8Array.from({ length: s.N }, (_, r) => (b.has(r) ? 1 : 0)));
+    for (const { t, e } of timed) {
       let weight = w;
-      for (let v = 0; v < n && weight !== 0; v++) {
-        const tp = p.parent[v]! < 0 ? s.T : t[p.parent[v]!]!;
-        weight = t[v]! < tp ? weight * a[v]! ** (tp - t[v]! - 1) : 0;
-      }
+      for (let v = 0; v < n && weight !== 0; v++) weight *= a[v]! ** e[v]!;
       if (weight === 0) continue;
-      for (const id of partIds) {
-        const nodes = p.part.map((q, v) => (q === id ? v : -1)).filter((v) => v >= 0);
+      for (const { nodes, B, N } of parts) {
         let rows = 0;
-        for (let r = 0; r < s.N; r++) if (nodes.every((v) => batches[t[v]!]!.has(r))) rows++;
-        weight *= rows / s.B ** nodes.length / (id === p.rootPart ? s.N : 1);
+        for (let r = 0; r < s.N; r++) {
+          let all = 1;
+          for (let j = 0; j < nodes.length && all; j++) all = member[t[nodes[j]!]!]![r]!;
+          rows += all;
+        }
+        weight *= rows / B / N;
       }
       total += weight;
     }

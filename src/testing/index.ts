@@ -3,15 +3,16 @@
  * code): seeded uniforms from core's generator, vector arithmetic, relative errors, one
  * finite-difference method and the derivative checks built on it, tiny synthetic image data sets
  * in the real format, landscape modules (polynomial.ts, quadratic.ts, wide.ts), a brute-force
- * linear SGD/GD (linear-sgd.ts) and a brute-force walk of every embedding (embedding-walk.ts).
+ * linear SGD/GD (linear-sgd.ts), a brute-force walk of every embedding (embedding-walk.ts), and
+ * child processes run side by side (spawn.ts).
  */
 import assert from 'node:assert/strict';
 import { rng } from '../core/index.ts';
 import type { ImageDataset } from '../data/index.ts';
 import type { Program, Sample } from '../engine/index.ts';
 
-export { exponents } from './polynomial.ts';
-export { QUADRATIC_H, quadraticC } from './quadratic.ts';
+export { exponents } from './exponents.ts';
+export { QUADRATIC_H, quadraticC } from './quadratic-data.ts';
 export { batchSequences, bruteTimeSum } from './embedding-walk.ts';
 
 /** Uniforms in [0, 1) from core's seeded generator, as a function (no Math.random in tests). */
@@ -165,3 +166,5 @@ export function syntheticImages(name: string, count: number, shape: [number, num
 }
 export { linearSgdExpectation, linearSgdSeries, randomQuadratic, type QuadraticLandscape, type LinearSgdExpectation, type LinearSgdSeries } from './linear-sgd.ts';
 export { CHROMIUM, inChromium, plotMarks } from './browser.ts';
+export { spawnAsync, PROCESSES, type Spawned } from './spawn.ts';
+export { intervalCoverage, seededStatsRuns, type StatsRunsContext } from './stats-runs.ts';

@@ -5,11 +5,7 @@
  * E[x⊗x⊗x] ≠ 0). A module, as users write them.
  */
 import { add, defineLandscape, mul, slice, type Tensor } from '../index.ts';
-
-const H = [[2, 0.6], [0.6, 1]];
-// atoms of x with weights: mean zero, uneven spread along the two axes, skewed
-const X = [[1, 0.5], [-2, 0.25], [0.5, -1.5], [-0.25, 2]];
-const W0 = [0.4, 0.1, 0.3, 0.2];
+import { H, W0, X } from './quadratic-data.ts';
 
 export default defineLandscape({
   name: 'quadratic-2d',
@@ -36,13 +32,4 @@ export default defineLandscape({
   },
 });
 
-/** The test's closed-form inputs: H and, over the atoms, C = E[xxᵀ] (shift 0). */
-export const QUADRATIC_H = H;
-export function quadraticC(): number[][] {
-  const mean = [0, 1].map((j) => X.reduce((s, x, a) => s + W0[a]! * x[j]!, 0));
-  const c = [[0, 0], [0, 0]];
-  X.forEach((x, a) => {
-    for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) c[i]![j]! += W0[a]! * (x[i]! - mean[i]!) * (x[j]! - mean[j]!);
-  });
-  return c;
-}
+export { QUADRATIC_H, quadraticC } from './quadratic-data.ts';

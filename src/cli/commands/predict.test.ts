@@ -1,16 +1,16 @@
 /** @file `perturb predict` end to end: JSON matches the library, missing keys are all listed, bad input exits 2. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sgd } from '../../core/index.ts';
 import { predict } from '../../theory/index.ts';
+import { spawnAsync } from '../../testing/index.ts';
 
 const bin = fileURLToPath(new URL('../../../bin/perturb.js', import.meta.url));
-const run = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+const run = (...args: string[]) => spawnAsync(process.execPath, [bin, ...args]);
 
 const dir = mkdtempSync(join(tmpdir(), 'perturb-predict-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
@@ -32,8 +32,8 @@ const stats = {
 };
 const good = file('stats.json', stats);
 
-test('predict --json gives the library’s coefficients, stderr, terms and values', () => {
-  const r = run('predict', '--stats', good, '--schedule', 'sgd', '--N', '100', '--B', '10', '--E', '2', '--shuffle', 'reshuffle', '--order', '2', '--quantity', 'test', '--eta', '0.01,0.02', '--json');
+test('predict --json gives the library’s coefficients, stderr, terms and values', async () => {
+  const r = await run('predict', '--stats', good, '--schedule', 'sgd', '--N', '100', '--B', '10', '--E', '2', '--shuffle', 'reshuffle', '--order', '2', '--quantity', 'test', '--eta', '0.01,0.02', '--json');
   assert.equal(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout);
   const lib = predict({ stats, schedule: sgd({ N: 100, B: 10, E: 2, shuffle: 'reshuffle' }), order: 2, quantity: 'test', eta: [0.01, 0.02] });
@@ -44,16 +44,16 @@ test('predict --json gives the library’s coefficients, stderr, terms and value
   assert.deepEqual(out.terms[1], { key: '(01)(0-1)', label: 'G·G', order: 1, multiplier: '-20', multiplierValue: -20, value: 0.5, stderr: 0.01, contribution: -10 });
 });
 
-test('predict prints a readable table, and --explain lists every term', () => {
-  const r = run('predict', '--stats', good, '--schedule', 'gd', '--N', '100', '--T', '3', '--order', '2', '--quantity', 'test', '--eta', '0.1', '--explain');
+test('predict prints a readable table, and --explain lists every term', async () => {
+  const r = await run('predict', '--stats', good, '--schedule', 'gd', '--N', '100', '--T', '3', '--order', '2', '--quantity', 'test', '--eta', '0.1', '--explain');
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^test loss after GD N=100 T=3, to order η\^2/);
   assert.match(r.stdout, /series at η\n/);
   assert.match(r.stdout, /\(01-02\)\(0-12\)\s+H:E\[gg\]\s+9\/200/); // T²/(2N): both leaves on one of N rows, any of T² step pairs, / (N²·|Aut| = 2)
 });
 
-test('predict: every missing key is listed, exit 2', () => {
-  const r = run('predict', '--stats', good, '--schedule', 'sgd', '--N', '10', '--order', '2', '--quantity', 'train');
+test('predict: every missing key is listed, exit 2', async () => {
+  const r = await run('predict', '--stats', good, '--schedule', 'sgd', '--N', '10', '--order', '2', '--quantity', 'train');
   assert.equal(r.status, 2);
   // (01-12)(012) is not asked for: one epoch cannot put a node and its child on one row.
   assert.ok(
@@ -67,7 +67,7 @@ test('predict: every missing key is listed, exit 2', () => {
   assert.ok(!r.stderr.includes('estimateStats'), r.stderr);
 });
 
-test('predict: bad schedule, order, key or file exits 2 with a clear message', () => {
+test('predict: bad schedule, order, key or file exits 2 with a clear message', async () => {
   const base = ['--stats', good, '--order', '1', '--quantity', 'test'];
   const cases: Array<[string[], RegExp]> = [
     [['--schedule', 'sgd', '--N', '10', '--B', '3', ...base], /B must divide N \(got N = 10, B = 3\)/],
@@ -83,9 +83,10 @@ test('predict: bad schedule, order, key or file exits 2 with a clear message', (
     [['--schedule', 'sgd', '--N', '10', '--stats', file('bad.json', '{ "values": '), '--order', '1', '--quantity', 'test'], /is not valid JSON/],
     [['--schedule', 'sgd', '--N', '10', '--eta', '0.1,x', ...base], /option '--eta <list>' argument '0.1,x' is invalid/],
   ];
-  for (const [args, msg] of cases) {
-    const r = run('predict', ...args);
+  const results = await Promise.all(cases.map(([args]) => run('predict', ...args)));
+  cases.forEach(([args, msg], i) => {
+    const r = results[i]!;
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, msg);
-  }
+  });
 });

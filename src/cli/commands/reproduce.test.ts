@@ -12,10 +12,11 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { inChromium, plotMarks } from '../../testing/index.ts';
+import { inChromium, plotMarks, spawnAsync } from '../../testing/index.ts';
 
 const bin = fileURLToPath(new URL('../../../bin/perturb.js', import.meta.url));
 const run = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+const runAsync = (...args: string[]) => spawnAsync(process.execPath, [bin, ...args]);
 const dir = mkdtempSync(join(tmpdir(), 'perturb-reproduce-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 
@@ -52,7 +53,7 @@ test('reproduce archimedes gauss-testloss --preset demo: the report, its files, 
   assert.match(values.stdout, /\n  0\.025\s+0\.000\d+ ± [\d.]+\s+0\.00078125\s/);
 });
 
-test('reproduce: bad input exits 2 naming the flag, with nothing written', () => {
+test('reproduce: bad input exits 2 naming the flag, with nothing written', async () => {
   const empty = join(dir, 'no-batches');
   mkdirSync(empty);
   const file = join(dir, 'a-file');
@@ -63,8 +64,9 @@ test('reproduce: bad input exits 2 naming the flag, with nothing written', () =>
     [['reproduce', 'archimedes', '--out', join(file, 'sub')], /--out/],
     [['reproduce', '--preset', 'huge', '--out', join(dir, 'r3')], /--preset <name>' argument 'huge' is invalid/, join(dir, 'r3')],
   ];
-  for (const [args, msg, mustNotExist] of cases) {
-    const r = run(...args);
+  const results = await Promise.all(cases.map(([args]) => runAsync(...args)));
+  for (const [i, [args, msg, mustNotExist]] of cases.entries()) {
+    const r = results[i]!;
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, msg);
     assert.doesNotMatch(r.stderr, /\n\s+at /);

@@ -1,20 +1,25 @@
 /** @file `perturb simulate` from the command line: output files and --json, resume after a kill, bad input. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawnAsync } from '../../testing/index.ts';
 
 const bin = fileURLToPath(new URL('../../../bin/perturb.js', import.meta.url));
-const run = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+const runAsync = (...args: string[]) => spawnAsync(process.execPath, [bin, ...args]);
 const dir = mkdtempSync(join(tmpdir(), 'perturb-simulate-'));
 const read = (d: string) => ['trials.jsonl', 'summary.json', 'summary.csv'].map((f) => readFileSync(join(d, f), 'utf8'));
 
-test('perturb simulate --json prints the summary and paired differences with the documented fields', () => {
+test('perturb simulate --json prints the summary and paired differences with the documented fields', async () => {
   const out = join(dir, 'json');
-  const r = run('simulate', '--landscape', 'archimedes', '--optimizer', 'sgd,gd', '--eta', '0.05', '--N', '20', '--trials', '50', '--workers', '0', '--out', out, '--json', '--quiet');
+  // the JSON run and the human one (into another directory) side by side
+  const [r, h] = await Promise.all([
+    runAsync('simulate', '--landscape', 'archimedes', '--optimizer', 'sgd,gd', '--eta', '0.05', '--N', '20', '--trials', '50', '--workers', '0', '--out', out, '--json', '--quiet'),
+    runAsync('simulate', '--landscape', 'archimedes', '--optimizer', 'sgd,gd', '--eta', '0.05', '--N', '20', '--trials', '50', '--workers', '0', '--out', join(dir, 'human'), '--quiet'),
+  ]);
   assert.equal(r.status, 0, r.stderr);
   const j = JSON.parse(r.stdout);
   const fields = ['optimizer', 'eta', 'T', 'N', 'B', 'E', 'shuffle', 'metric', 'mean', 'stderr', 'ci95', 'trials', 'diverged'];
@@ -27,7 +32,6 @@ test('perturb simulate --json prints the summary and paired differences with the
   assert.deepEqual([gd.optimizer, gd.minus, gd.B, gd.E, gd.shuffle], ['gd', 'sgd', 20, null, null]);
   assert.equal(JSON.parse(read(out)[1]!).summary.length, j.summary.length);
   // the human table
-  const h = run('simulate', '--landscape', 'archimedes', '--optimizer', 'sgd,gd', '--eta', '0.05', '--N', '20', '--trials', '50', '--workers', '0', '--out', join(dir, 'human'), '--quiet');
   assert.equal(h.status, 0, h.stderr);
   assert.match(h.stdout, /^archimedes: 50 trials, seed 0, N = 20, T = 20 \(sgd: B = 1, E = 1, fixed\)\ntest loss: exact l\(θ_T\) per trial \(closed form/);
   assert.match(h.stdout, /paired differences, per trial: optimizer − sgd at the same η/);
@@ -37,7 +41,8 @@ test('perturb simulate --json prints the summary and paired differences with the
 test('a run killed midway and resumed gives the same files as an uninterrupted run', async () => {
   const args = ['simulate', '--landscape', 'gauss', '--optimizer', 'sgd,gd', '--eta', '0.05,0.1', '--N', '20', '--trials', '6000', '--seed', '2', '--workers', '1', '--quiet'];
   const whole = join(dir, 'whole'), resumed = join(dir, 'resumed');
-  assert.equal(run(...args, '--out', whole).status, 0);
+  // The uninterrupted run goes on beside the killed and resumed one (other directories, same settings).
+  const uninterrupted = runAsync(...args, '--out', whole);
   const child = spawn(process.execPath, [bin, ...args, '--out', resumed], { stdio: 'ignore' });
   await new Promise<void>((resolve, reject) => {
     const t = setInterval(() => {
@@ -56,16 +61,17 @@ test('a run killed midway and resumed gives the same files as an uninterrupted r
   assert.ok(!existsSync(join(resumed, 'summary.json')), 'no summary from the killed run');
   const ck = JSON.parse(readFileSync(join(resumed, 'checkpoint.json'), 'utf8'));
   assert.ok(ck.chunksDone > 0 && ck.chunksDone * 94 < 6000, `killed after ${ck.chunksDone} chunks of 94 trials`);
-  const again = run(...args, '--out', resumed);
+  const again = await runAsync(...args, '--out', resumed);
   assert.equal(again.status, 2);
   assert.match(again.stderr, /holds an unfinished run \(checkpoint.json\); continue it with --resume/);
-  const r = run(...args, '--out', resumed, '--resume');
+  const r = await runAsync(...args, '--out', resumed, '--resume');
   assert.equal(r.status, 0, r.stderr);
+  assert.equal((await uninterrupted).status, 0);
   assert.deepEqual(read(resumed), read(whole));
   assert.ok(!existsSync(join(resumed, 'checkpoint.json')) && !existsSync(join(resumed, 'trials.jsonl.partial')));
 });
 
-test('bad input names the flag and exits 2, writing nothing', () => {
+test('bad input names the flag and exits 2, writing nothing', async () => {
   const out = join(dir, 'bad');
   const base = ['--landscape', 'gauss', '--trials', '10', '--out', out, '--quiet'];
   const cases: [string[], RegExp][] = [
@@ -79,13 +85,16 @@ test('bad input names the flag and exits 2, writing nothing', () => {
     [['--optimizer', 'sgd', '--eta', '0.1', '--N', '10', '--trials', '1'], /--trials must be an integer ≥ 2/],
     [['--optimizer', 'stic', '--eta', '0.1', '--N', '1', '--T', '3'], /stic estimates C from the training set and needs N ≥ 2/],
   ];
-  for (const [args, re] of cases) {
-    const r = run('simulate', ...base, ...args);
+  const [missing, ...results] = await Promise.all([
+    runAsync('simulate', '--landscape', 'gauss', '--optimizer', 'sgd', '--eta', '0.1', '--N', '10', '--trials', '10', '--quiet'),
+    ...cases.map(([args]) => runAsync('simulate', ...base, ...args)),
+  ]);
+  cases.forEach(([args, re], i) => {
+    const r = results[i]!;
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, re);
-  }
+  });
   assert.ok(!existsSync(out));
-  const missing = run('simulate', '--landscape', 'gauss', '--optimizer', 'sgd', '--eta', '0.1', '--N', '10', '--trials', '10', '--quiet');
   assert.equal(missing.status, 2);
   assert.match(missing.stderr, /required option '--out <dir>' not specified/);
 });

@@ -6,9 +6,11 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawnAsync } from '../../testing/index.ts';
 
 const bin = fileURLToPath(new URL('../../../bin/perturb.js', import.meta.url));
 const run = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+const runAsync = (...args: string[]) => spawnAsync(process.execPath, [bin, ...args]);
 const dir = mkdtempSync(join(tmpdir(), 'perturb-stats-'));
 
 test('perturb stats --exact writes the stats file that perturb predict reads', () => {
@@ -25,9 +27,13 @@ test('perturb stats --exact writes the stats file that perturb predict reads', (
 });
 
 test('a run killed midway and resumed gives the same file as an uninterrupted run', async () => {
-  const args = ['stats', '--landscape', 'archimedes', '--order', '3', '--samples', '40000', '--seed', '3', '--workers', '1', '--quiet'];
+  // 16,000 draws are 250 chunks of 64, some 3 s on one thread: the run is killed right after its
+  // first checkpoint (after chunk 1), long before its end, as it was at 40,000 — only the part
+  // after the kill, which the resumed run redoes and the uninterrupted one does too, is shorter.
+  const args = ['stats', '--landscape', 'archimedes', '--order', '3', '--samples', '16000', '--seed', '3', '--workers', '1', '--quiet'];
   const whole = join(dir, 'whole.json'), resumed = join(dir, 'resumed.json');
-  assert.equal(run(...args, '--out', whole).status, 0);
+  // The uninterrupted run goes on beside the killed and resumed one (another file, same settings).
+  const uninterrupted = runAsync(...args, '--out', whole);
   const child = spawn(process.execPath, [bin, ...args, '--out', resumed], { stdio: 'ignore' });
   // kill it once a checkpoint exists (and before it finishes)
   await new Promise<void>((resolve, reject) => {
@@ -46,14 +52,15 @@ test('a run killed midway and resumed gives the same file as an uninterrupted ru
   await new Promise((r) => setTimeout(r, 100));
   assert.ok(!existsSync(resumed), 'no output file from the killed run');
   const partial = JSON.parse(readFileSync(`${resumed}.partial`, 'utf8'));
-  assert.ok(partial.chunksDone > 0 && partial.chunksDone < 625, `killed after ${partial.chunksDone} chunks`);
-  const r = run(...args, '--out', resumed, '--resume');
+  assert.ok(partial.chunksDone > 0 && partial.chunksDone < 250, `killed after ${partial.chunksDone} chunks`);
+  const r = await runAsync(...args, '--out', resumed, '--resume');
   assert.equal(r.status, 0, r.stderr);
+  assert.equal((await uninterrupted).status, 0);
   assert.equal(readFileSync(resumed, 'utf8'), readFileSync(whole, 'utf8'));
   assert.ok(!existsSync(`${resumed}.partial`), 'the checkpoint is removed once the file is written');
 });
 
-test('bad input names the flag and exits 2, writing nothing', () => {
+test('bad input names the flag and exits 2, writing nothing', async () => {
   const out = join(dir, 'bad.json');
   const cases: [string[], RegExp][] = [
     [['--landscape', 'gauss', '--order', '2', '--samples', '1', '--out', out], /--samples must be an integer ≥ 2/],
@@ -63,10 +70,11 @@ test('bad input names the flag and exits 2, writing nothing', () => {
     [['--landscape', 'no-such-landscape', '--order', '1', '--exact'], /no-such-landscape/],
     [['--landscape', 'gauss', '--order', '1', '--exact', '--out', '/proc/none/x.json'], /not writable|cannot create the directory/],
   ];
-  for (const [args, re] of cases) {
-    const r = run('stats', ...args, '--quiet');
+  const results = await Promise.all(cases.map(([args]) => runAsync('stats', ...args, '--quiet')));
+  cases.forEach(([args, re], i) => {
+    const r = results[i]!;
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, re);
-  }
+  });
   assert.ok(!existsSync(out));
 });
