@@ -17,7 +17,7 @@ export {
   drawAtoms, atomsMeanLoss, rememberedAt, forgetAt, ATOM_PASS_CHUNK, ATOM_LOSSES, weightedAtomSum, tableAtoms, SMALL_ATOMS, hasSmallAtoms, type AtomLossPass,
 } from './atoms.ts';
 export { resolveLandscape, type ResolveOptions } from './resolve.ts';
-export { landscapeRef, resolveRef, provideLandscape, refKey, referenced, type LandscapeRef } from './ref.ts';
+export { landscapeRef, landscapeModules, resolveRef, provideLandscape, refKey, referenced, type LandscapeRef } from './ref.ts';
 export { BUILTIN_LANDSCAPES, builtinLandscape } from './builtins.ts';
 export { splitSpec, parseParams, canonicalSpec, describeParams } from './spec.ts';
 export { gaussHermite, type Quadrature } from './quadrature.ts';

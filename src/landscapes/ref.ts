@@ -1,5 +1,7 @@
 /** @file Landscape references (`{ spec, cifar10?, cacheDir? }`, plain JSON) and the per-thread cache that resolves them (`resolveRef`, `provideLandscape`). */
+import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { InputError } from '../core/index.ts';
+import { splitSpec } from './spec.ts';
 import { resolveLandscape, type ResolveOptions } from './resolve.ts';
 import type { Landscape } from './types.ts';
 
@@ -45,6 +47,15 @@ function checkRef(what: string, ref: unknown): LandscapeRef {
     }
   }
   return r as unknown as LandscapeRef;
+}
+
+/**
+ * The user module files a reference loads (none for a built-in): what must be the same file
+ * wherever the landscape is resolved — another machine's worker compares its copy with this.
+ */
+export function landscapeModules(ref: LandscapeRef): string[] {
+  const parsed = splitSpec(checkRef('landscapeModules', ref).spec);
+  return parsed.kind === 'module' ? [isAbsolute(parsed.target) ? parsed.target : resolvePath(parsed.target)] : [];
 }
 
 /** The canonical JSON of a reference: equal exactly for references to the same landscape with the same data options. */

@@ -71,7 +71,7 @@ function refOf(spec: string, o: ImagePanelRunOptions, cifar: string | null): Lan
 
 async function sampledStats(panel: string, stage: string, landscape: LandscapeRef, initSeed: number, order: number, quantity: 'test' | 'train', samples: number, seed: number, o: ImagePanelRunOptions): Promise<DiagramStats> {
   const r = await estimateStats({
-    landscape, initSeed, order, quantity, samples, seed: seed + STATS_SEED_OFFSET, covariance: true, workers: o.workers,
+    landscape, initSeed, order, quantity, samples, seed: seed + STATS_SEED_OFFSET, covariance: true, workers: o.workers, executor: o.executor,
     onProgress: (done, total) => o.onProgress?.({ panel, stage: `${stage}: diagram values`, done, total }),
   });
   return parseStats(r);
@@ -79,7 +79,7 @@ async function sampledStats(panel: string, stage: string, landscape: LandscapeRe
 
 function runSim(panel: string, stage: string, landscape: LandscapeRef, optimizers: OptimizerName[], eta: number[], c: { trials: number; testPoints: number; seed: number; initSeed: number }, o: ImagePanelRunOptions): Promise<SimulationResult> {
   return simulate({
-    landscape, optimizers, eta, N, B, E: 1, trials: c.trials, testPoints: c.testPoints, seed: c.seed, initSeed: c.initSeed, workers: o.workers,
+    landscape, optimizers, eta, N, B, E: 1, trials: c.trials, testPoints: c.testPoints, seed: c.seed, initSeed: c.initSeed, workers: o.workers, executor: o.executor,
     onProgress: (done, total, phase) => {
       if (phase === 'trials') o.onProgress?.({ panel, stage: `${stage}: trials`, done, total });
     },

@@ -11,6 +11,7 @@ import { sgd } from '../core/index.ts';
 import { epochsCorollary, overfitCorollary, predictLandscape, sdeCorollary } from '../corollaries/index.ts';
 import type { PanelCheck, PanelPoint, PanelResult, PanelSeries } from '../report/index.ts';
 import { simulate, type SimulateOptions, type SimulationResult, type SummaryRow } from '../sim/index.ts';
+import type { Executor } from '../parallel/index.ts';
 import { measureTensors } from '../stats/index.ts';
 import { hessianEigen, neededDiagrams } from '../theory/index.ts';
 import { trialsFor, type Preset, type PresetCounts } from './presets.ts';
@@ -20,6 +21,8 @@ import { check, plainInRange, resummedInRange, RULE, verdictOf } from './verdict
 export interface PanelRunOptions {
   /** Worker threads for the trials (default: all cores; 0: this thread). Results do not depend on it. */
   workers?: number;
+  /** Where trials and statistics draws run instead (e.g. `redisQueue`); results do not depend on it either. */
+  executor?: Executor;
   /** Seed of every trial stream (default 0). */
   seed?: number;
   /** Trials done of the total, per simulation a panel runs (`stage` names it). */
@@ -60,11 +63,11 @@ async function eigenvalues(spec: string): Promise<Float64Array> {
   return hessianEigen(m.tensors).values;
 }
 
-type Sim = Omit<SimulateOptions, 'landscape' | 'workers' | 'onProgress'>;
+type Sim = Omit<SimulateOptions, 'landscape' | 'workers' | 'executor' | 'onProgress'>;
 
 function runSim(panel: string, stage: string, spec: string, s: Sim, o: PanelRunOptions): Promise<SimulationResult> {
   return simulate({
-    ...s, landscape: { spec }, workers: o.workers,
+    ...s, landscape: { spec }, workers: o.workers, executor: o.executor,
     onProgress: (done, total, phase) => {
       if (phase === 'trials') o.onProgress?.({ panel, stage, done, total });
     },

@@ -12,6 +12,7 @@ import { renderPanelSvg, writePanelFiles, writeReport, type PanelResult } from '
 import { IMAGE_PANEL_IDS, IMAGE_PANELS, type ImagePanelId, type ImagePanelRunOptions } from './images.ts';
 import { PANEL_IDS, PANELS, type PanelId } from './panels.ts';
 import { PRESETS, type Preset } from './presets.ts';
+import type { Executor } from '../parallel/index.ts';
 
 export interface ReproduceOptions {
   /** Panels to run (default: all of the preset's). */
@@ -19,6 +20,8 @@ export interface ReproduceOptions {
   preset?: Preset;
   out: string;
   workers?: number;
+  /** Where the panels' trials and statistics draws run instead of `workers` threads (e.g. `redisQueue`). */
+  executor?: Executor;
   /** Reuse finished panels' results in `out` (they are reused anyway when their settings match). */
   resume?: boolean;
   /** CIFAR-10's directory (else PERTURB_CIFAR10); without it the CIFAR-10 panels are notes. */
@@ -75,7 +78,7 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
       if (result) reused.push(id);
       else {
         const runOptions: ImagePanelRunOptions = {
-          workers: o.workers, cifar10: o.cifar10, cacheDir: o.cacheDir,
+          workers: o.workers, executor: o.executor, cifar10: o.cifar10, cacheDir: o.cacheDir,
           onProgress: (p) => o.onProgress?.(p.done, p.total, `panel ${i + 1}/${chosen.length} ${id}: ${p.stage}`),
         };
         result = await def.run(preset, runOptions);

@@ -113,7 +113,7 @@ export function sticVerdict(checks: readonly PanelCheck[]): Verdict {
 }
 
 /**
- * Below this many trials per cell a cell runs in this thread whatever `workers` says: a worker
+ * Below this many trials per cell a cell runs in this thread whatever `workers` or `executor` say: a worker
  * pool costs ≈ 1.3 s to start (per simulate, so per cell) against ≈ 6.5 ms per paired trial.
  * Results do not depend on where trials run.
  */
@@ -125,7 +125,9 @@ export interface SticInternals { H?: readonly number[]; w0?: readonly number[]; 
 export async function sticPanel(preset: Preset, o: PanelRunOptions = {}, internals: SticInternals = {}): Promise<PanelResult> {
   const trials = o.trials?.stic ?? trialsFor(preset).stic!;
   const Hs = internals.H ?? STIC.H, w0s = internals.w0 ?? STIC.w0;
-  const workers = trials < (internals.threadMin ?? STIC_THREAD_MIN) ? 0 : o.workers;
+  const local = trials < (internals.threadMin ?? STIC_THREAD_MIN);
+  const workers = local ? 0 : o.workers;
+  const executor = local ? undefined : o.executor;
   const seed = o.seed ?? 0;
   const { N, T, eta, S } = STIC;
   const series: PanelSeries[] = [];
@@ -142,7 +144,7 @@ export async function sticPanel(preset: Preset, o: PanelRunOptions = {}, interna
         const cellSeed = seed + k++;
         const dir = join(root, `cell${cellSeed}`);
         await simulate({
-          landscape: { spec: sticSpec(H, w0) }, optimizers: ['gd', 'stic'], eta: [eta], N, T, trials, seed: cellSeed, workers, out: dir,
+          landscape: { spec: sticSpec(H, w0) }, optimizers: ['gd', 'stic'], eta: [eta], N, T, trials, seed: cellSeed, workers, executor, out: dir,
           onProgress: (done, total, phase) => {
             if (phase === 'trials') o.onProgress?.({ panel: 'stic', stage: `gd,stic H=${H} w0=${w0}`, done, total });
           },

@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { InputError, opt, optionError, positiveInt } from '../core/index.ts';
 import { checkWritable, removeEmptyDirs, writeFileAtomic } from '../io/index.ts';
 import {
-  ATOM_LOSSES, ATOM_PASS_CHUNK, forgetAt, referenced, rememberedAt, weightedAtomSum, type AtomLossPass, type Landscape, type LandscapeRef,
+  ATOM_LOSSES, ATOM_PASS_CHUNK, forgetAt, landscapeModules, referenced, rememberedAt, weightedAtomSum, type AtomLossPass, type Landscape, type LandscapeRef,
 } from '../landscapes/index.ts';
 import { checkpointed, checkResumable, executorFor, handlerUrl, indexed, removeCheckpoint, type Executor } from '../parallel/index.ts';
 import { addTrial, diffSlots, emptyAggregate, summarize, type AggregateState } from './aggregate.ts';
@@ -160,6 +160,7 @@ async function atomsPass(p: Plan, o: SimulateOptions, count: number): Promise<Fl
   for await (const [i, part] of p.executor.run<Theta0Context, { start: number; end: number }, Float64Array>({
     handler: handlerUrl('./theta0-worker.ts', import.meta.url),
     context: { landscape: p.ref, initSeed: p.config.initSeed },
+    modules: landscapeModules(p.ref),
     count: parts,
     tasks: indexed(parts, (k) => ({ start: k * LOSS_CHUNK, end: Math.min(count, (k + 1) * LOSS_CHUNK) })),
   })) {
@@ -265,6 +266,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulationResult> {
         return p.executor.run<SimContext, TrialsTask, Float64Array>({
           handler: handlerUrl('./worker.ts', import.meta.url),
           context,
+          modules: landscapeModules(p.ref),
           count: p.chunks - from,
           tasks: indexed(p.chunks - from, (k) => ({ start: (from + k) * p.chunk, end: Math.min(c.trials, (from + k + 1) * p.chunk) })),
         });

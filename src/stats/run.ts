@@ -10,7 +10,7 @@ import {
   checkQuantity, provenance, type Moments, type Provenance, type Quantity,
 } from '../core/index.ts';
 import { checkWritable, removeEmptyDirs, writeFileAtomic } from '../io/index.ts';
-import { referenced, type Landscape, type LandscapeRef } from '../landscapes/index.ts';
+import { landscapeModules, referenced, type Landscape, type LandscapeRef } from '../landscapes/index.ts';
 import { checkpointed, executorFor, handlerUrl, indexed, removeCheckpoint, type Executor } from '../parallel/index.ts';
 import { neededDiagrams } from '../theory/index.ts';
 import { exactMethod, exactValues } from './estimate.ts';
@@ -140,6 +140,7 @@ async function estimate(o: StatsOptions, made: string[]): Promise<StatsResult> {
     results: (from) => (started = true) && executor.run<StatsContext, ChunkTask, Moments>({
       handler: handlerUrl('./worker.ts', import.meta.url),
       context,
+      modules: landscapeModules(ref),
       count: chunks - from,
       tasks: indexed(chunks - from, (k) => ({ seed, chunk: from + k, draws: Math.min(chunkSize, S - (from + k) * chunkSize) })),
     }),

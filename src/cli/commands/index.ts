@@ -8,5 +8,6 @@ import { registerPredict } from './predict.ts';
 import { registerReproduce } from './reproduce.ts';
 import { registerSimulate } from './simulate.ts';
 import { registerStats } from './stats.ts';
+import { registerWorker } from './worker.ts';
 
-export const commands: Array<(program: Command) => void> = [registerCompare, registerCorollary, registerDiagrams, registerPredict, registerReproduce, registerStats, registerLandscapes, registerSimulate];
+export const commands: Array<(program: Command) => void> = [registerCompare, registerCorollary, registerDiagrams, registerPredict, registerReproduce, registerStats, registerLandscapes, registerSimulate, registerWorker];

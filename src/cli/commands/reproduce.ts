@@ -9,11 +9,12 @@ import { formatNumber, textTable } from '../../core/index.ts';
 import { resolveCifar10Dir } from '../../data/index.ts';
 import { inRangeSummary, panelValues } from '../../report/index.ts';
 import { ALL_PANEL_IDS, PRESETS, reproduce, type Preset, type ReproduceResult } from '../../reproduce/index.ts';
+import { executorFromFlags, queueFlags, type QueueFlags } from '../executor.ts';
 import { nonNegativeInt, oneOf } from '../options.ts';
 import { phasedProgress, resumeOnInterrupt } from '../progress.ts';
 import { print, warn } from '../output.ts';
 
-interface ReproduceCli {
+interface ReproduceCli extends QueueFlags {
   preset: Preset;
   out: string;
   cifar10?: string;
@@ -26,7 +27,7 @@ interface ReproduceCli {
 }
 
 export function registerReproduce(program: Command): void {
-  program
+  const cmd = program
     .command('reproduce')
     .argument('[panels...]', `panels to run (default: the preset's — demo: the artificial landscapes; quick, paper: all): ${ALL_PANEL_IDS.join(', ')}`)
     .description('reproduce the paper’s experiments: predictions beside paired simulations, one HTML report with plots, tables, diagrams and a verdict per claim')
@@ -41,12 +42,13 @@ export function registerReproduce(program: Command): void {
     .option('--json', 'print summary.json’s per-panel verdicts as JSON')
     .action(async (panels: string[], o: ReproduceCli) => {
       if (o.cifar10 !== undefined) await resolveCifar10Dir(o.cifar10); // a wrong directory fails now, not after an hour
+      const executor = await executorFromFlags(o, 'reproduce');
       const bar = phasedProgress({ panels: 'reproduce (panels)' }, o.quiet);
       const release = resumeOnInterrupt(o.out, bar.stop);
       let r: ReproduceResult;
       try {
         r = await reproduce({
-          panels, preset: o.preset, out: o.out, workers: o.workers, resume: o.resume, cifar10: o.cifar10, cacheDir: o.cacheDir,
+          panels, preset: o.preset, out: o.out, workers: o.workers, executor, resume: o.resume, cifar10: o.cifar10, cacheDir: o.cacheDir,
           onProgress: (done, total, phase) => bar.onProgress(done, total, phase),
           onNotice: (m) => warn(`perturb: ${m}\n`),
         });
@@ -77,4 +79,5 @@ export function registerReproduce(program: Command): void {
       }
       print(`preset ${r.preset}, ${formatNumber(r.seconds)} s; report: ${r.out}/index.html\n`);
     });
+  queueFlags(cmd);
 }

@@ -8,12 +8,13 @@ import type { ScheduleSizes } from '../../core/index.ts';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../../optim/index.ts';
 import { renderSimulation } from '../../report/index.ts';
 import { FILES, simulate, type SimulationResult } from '../../sim/index.ts';
+import { executorFromFlags, queueFlags, type QueueFlags } from '../executor.ts';
 import { landscapeFromFlags } from '../landscape.ts';
 import { listOf, nonNegativeInt, oneOf, optionAliases, positiveInt, positiveNumber, scheduleFlags, type DataFlags } from '../options.ts';
 import { phasedProgress, resumeOnInterrupt } from '../progress.ts';
 import { print, warn } from '../output.ts';
 
-interface SimulateCliOptions extends DataFlags, ScheduleSizes {
+interface SimulateCliOptions extends QueueFlags, DataFlags, ScheduleSizes {
   landscape: string;
   optimizer: OptimizerName[];
   eta: number[];
@@ -55,6 +56,7 @@ export function registerSimulate(program: Command): void {
     .option('--quiet', 'no progress bar')
     .option('--json', 'print the summary as JSON: { summary: [...], differences: [...], ... }')
     .action(async (o: SimulateCliOptions) => {
+      const executor = await executorFromFlags(o, 'simulate');
       const { ref } = await landscapeFromFlags(o.landscape, o);
       const bar = phasedProgress({ theta0: 'l(θ₀) over atoms', trials: 'simulate (trials)' }, o.quiet);
       const release = resumeOnInterrupt(o.out, bar.stop);
@@ -63,7 +65,7 @@ export function registerSimulate(program: Command): void {
         result = await simulate({
           landscape: ref, optimizers: o.optimizer, eta: o.eta, T: o.T, N: o.N, B: o.B, E: o.E, shuffle: o.shuffle,
           trials: o.trials, testPoints: o.testPoints, seed: o.seed, initSeed: o.initSeed, randomInit: o.randomInit,
-          sdeSubsteps: o.sdeSubsteps, sdeSamples: o.sdeSamples, workers: o.workers, out: o.out, resume: o.resume, force: o.force,
+          sdeSubsteps: o.sdeSubsteps, sdeSamples: o.sdeSamples, workers: o.workers, executor, out: o.out, resume: o.resume, force: o.force,
           onProgress: bar.onProgress, onNotice: (m) => warn(`perturb: ${m}\n`),
         });
       } finally {
@@ -73,5 +75,6 @@ export function registerSimulate(program: Command): void {
       print(o.json ? JSON.stringify(result, null, 2) + '\n' : renderSimulation(result));
       if (!o.json) warn(`wrote ${o.out}/{${FILES.trials},${FILES.summary},${FILES.csv}}\n`);
     });
+  queueFlags(cmd);
   optionAliases(cmd, { optimizers: '--optimizer' });
 }

@@ -7,12 +7,13 @@ import type { Command } from 'commander';
 import { type Quantity, MAX_ORDER } from '../../core/index.ts';
 import { renderStats } from '../../report/index.ts';
 import { estimateStats, type StatsResult } from '../../stats/index.ts';
+import { executorFromFlags, queueFlags, type QueueFlags } from '../executor.ts';
 import { landscapeFromFlags } from '../landscape.ts';
 import { nonNegativeInt, oneOf, positiveInt, type DataFlags } from '../options.ts';
 import { phasedProgress, resumeOnInterrupt } from '../progress.ts';
 import { print, warn } from '../output.ts';
 
-interface StatsCliOptions extends DataFlags {
+interface StatsCliOptions extends QueueFlags, DataFlags {
   landscape: string;
   initSeed: number;
   order: number;
@@ -29,7 +30,7 @@ interface StatsCliOptions extends DataFlags {
 }
 
 export function registerStats(program: Command): void {
-  program
+  const cmd = program
     .command('stats')
     .description('estimate every diagram value (uvalue) a prediction needs, at θ₀ of a landscape, with standard errors')
     .requiredOption('--landscape <spec>', 'built-in name (with :key=value parameters) or a module path')
@@ -48,6 +49,7 @@ export function registerStats(program: Command): void {
     .option('--quiet', 'no progress bar')
     .option('--json', 'print the stats file as JSON')
     .action(async (o: StatsCliOptions) => {
+      const executor = await executorFromFlags(o, 'stats');
       const { ref } = await landscapeFromFlags(o.landscape, o);
       // exact mode reports atom combinations evaluated: shown in per mille
       const bar = phasedProgress({ exact: 'stats (exact, ‰)', draws: 'stats (draws)' }, o.quiet);
@@ -56,7 +58,7 @@ export function registerStats(program: Command): void {
       try {
         result = await estimateStats({
           landscape: ref, initSeed: o.initSeed, order: o.order, quantity: o.quantity, exact: o.exact, samples: o.samples, seed: o.seed,
-          workers: o.workers, covariance: o.covariance, out: o.out, resume: o.resume,
+          workers: o.workers, executor, covariance: o.covariance, out: o.out, resume: o.resume,
           onProgress: (done, total) => (o.exact ? bar.onProgress(Math.floor((1000 * done) / total), 1000, 'exact') : bar.onProgress(done, total, 'draws')),
           onNotice: (m) => warn(`perturb: ${m}\n`),
         });
@@ -67,4 +69,5 @@ export function registerStats(program: Command): void {
       print(o.json ? JSON.stringify(result, null, 2) + '\n' : renderStats(result));
       if (o.out && !o.json) warn(`wrote ${o.out}\n`);
     });
+  queueFlags(cmd);
 }
