@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { estimateStats } from '../stats/index.ts';
 import { simulate, type SimulateOptions } from '../sim/index.ts';
-import { PERTURB_BIN, startRedis, spawnWorker, type TestRedis } from '../testing/redis.ts';
+import { PERTURB_BIN, startRedis, spawnWorker, type TestRedis } from '../testing/index.ts';
 import { redisQueue, startWorker, workerThreads, inThread, type QueueWorker } from './index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'perturb-queue-'));

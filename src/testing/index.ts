@@ -166,6 +166,7 @@ export function syntheticImages(name: string, count: number, shape: [number, num
 }
 export { linearSgdExpectation, linearSgdSeries, randomQuadratic, type QuadraticLandscape, type LinearSgdExpectation, type LinearSgdSeries } from './linear-sgd.ts';
 export { CHROMIUM, inChromium, plotMarks } from './browser.ts';
+export { startRedis, spawnWorker, freePort, PERTURB_BIN, REDIS_SERVER, type TestRedis, type WorkerProcess } from './redis.ts';
 export { spawnAsync, PROCESSES, type Spawned } from './spawn.ts';
 export { intervalCoverage, seededStatsRuns, type StatsRunsContext } from './stats-runs.ts';
 export { bruteTimeSums, type BruteCase } from './brute-runs.ts';

@@ -5,7 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PERTURB_BIN, spawnWorker, startRedis, type TestRedis } from '../../testing/redis.ts';
+import { PERTURB_BIN, spawnWorker, startRedis, type TestRedis } from '../../testing/index.ts';
 
 const run = (...args: string[]) => spawnSync(process.execPath, [PERTURB_BIN, ...args], { encoding: 'utf8' });
 /** The same, without blocking this process (a worker child must keep being read). */
