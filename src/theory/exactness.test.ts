@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 import { diagrams, type Diagram } from '../diagrams/index.ts';
 import { gd, sgd, describeSchedule, type Schedule } from '../core/index.ts';
 import { exponents, uniformStream } from '../testing/index.ts';
-import { predict, tensorsFromSamples, uvaluesFromTensors, type LandscapeTensors, type StatsFile } from './index.ts';
+import { parseStats, predict, tensorsFromSamples, uvaluesFromTensors, type DiagramStats, type LandscapeTensors, type StatsFile } from './index.ts';
 
 // ---- polynomials in θ ∈ R^P as monomial lists ----
 interface Monomial {
@@ -240,7 +240,7 @@ function assertClose(actual: number, expected: number, what: string, scale = 0):
   assert.ok(Math.abs(actual - expected) <= tol, `${what}: predict ${actual} vs brute force ${expected} (diff ${actual - expected})`);
 }
 
-function check(L: Landscape, stats: StatsFile, s: Schedule, D: number): void {
+function check(L: Landscape, stats: DiagramStats, s: Schedule, D: number): void {
   const brute = bruteForce(L, s, D);
   for (const quantity of ['test', 'train', 'gap'] as const) {
     for (let order = 1; order <= D; order++) {
@@ -282,7 +282,8 @@ const landscapes = [
   { name: '3-D, 2 atoms, degree 4', L: randomLandscape(33, 3, 2, 4) },
 ];
 const D = 4;
-const withStats = landscapes.map((x) => ({ ...x, stats: statsFor(x.L, D) }));
+// Parsed once per landscape (predict would parse the file again at each of its ~700 calls).
+const withStats = landscapes.map((x) => ({ ...x, stats: parseStats(statsFor(x.L, D)) }));
 
 for (const { name, L, stats } of withStats) {
   test(`batch-1 SGD, N = 3, E = 1, 2, 3, fixed and reshuffle, orders 1–4 match brute force (${name})`, () => {
