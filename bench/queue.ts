@@ -23,7 +23,8 @@ const SETTINGS = { optimizers: ['sgd' as const], eta: [0.01], N: 10, B: 1, T: 10
 
 interface Timed {
   trialsPerSecond: number;
-  theta0Seconds: number;
+  /** null where this process remembered l(θ₀) per image from an earlier run at the same θ₀. */
+  theta0Seconds: number | null;
   seconds: number;
   files: string[];
 }
@@ -47,7 +48,7 @@ async function timedRun(executor: Executor, trials: number): Promise<Timed> {
   const from = marks.find(([, d]) => d >= 0.2 * trials)!, to = marks.find(([, d]) => d >= 0.9 * trials)!;
   const files = ['trials.jsonl', 'summary.json', 'summary.csv'].map((f) => readFileSync(join(dir, f), 'utf8'));
   rmSync(dir, { recursive: true, force: true });
-  return { trialsPerSecond: ((to[1] - from[1]) * 1000) / (to[0] - from[0]), theta0Seconds: (t1 - t0) / 1000, seconds, files };
+  return { trialsPerSecond: ((to[1] - from[1]) * 1000) / (to[0] - from[0]), theta0Seconds: t0 === 0 ? null : (t1 - t0) / 1000, seconds, files };
 }
 
 async function workers(n: number, url: string, queue: string): Promise<WorkerProcess[]> {
@@ -97,12 +98,13 @@ export async function run(opts: { trials?: number; jobs?: number } = {}): Promis
     await Promise.all(ws.map((w) => w.exited));
     const here = await perJob(inThread(), jobs);
 
+    const th = (t: Timed) => (t.theta0Seconds === null ? 'remembered' : t.theta0Seconds.toFixed(1));
     const same = JSON.stringify(one.files) === JSON.stringify(local.files) && JSON.stringify(two.files) === JSON.stringify(local.files);
     console.log(`\nScale-out: fmnist-convnet simulation (batch-1 SGD, N = T = 10, η = 0.01, 32 test images), ${trials} trials in jobs of ${SETTINGS.chunkSize}; redis-server on loopback`);
     console.log(table(['executor', 'trials/s (steady)', 'ratio', 'target', 'wall s', 'l(θ₀) pass s'], [
-      ['1 local worker thread', local.trialsPerSecond.toFixed(1), '', '', local.seconds.toFixed(1), local.theta0Seconds.toFixed(1)],
-      ['queue, 1 worker process', one.trialsPerSecond.toFixed(1), `${(one.trialsPerSecond / local.trialsPerSecond).toFixed(2)}× local thread`, '', one.seconds.toFixed(1), one.theta0Seconds.toFixed(1)],
-      ['queue, 2 worker processes', two.trialsPerSecond.toFixed(1), `${(two.trialsPerSecond / one.trialsPerSecond).toFixed(2)}× 1 process`, '≥ 1.8×', two.seconds.toFixed(1), two.theta0Seconds.toFixed(1)],
+      ['1 local worker thread', local.trialsPerSecond.toFixed(1), '', '', local.seconds.toFixed(1), th(local)],
+      ['queue, 1 worker process', one.trialsPerSecond.toFixed(1), `${(one.trialsPerSecond / local.trialsPerSecond).toFixed(2)}× local thread`, '', one.seconds.toFixed(1), th(one)],
+      ['queue, 2 worker processes', two.trialsPerSecond.toFixed(1), `${(two.trialsPerSecond / one.trialsPerSecond).toFixed(2)}× 1 process`, '≥ 1.8×', two.seconds.toFixed(1), th(two)],
     ]));
     console.log(`jobs per process with 2 workers: ${shares.join(' + ')}`);
     console.log(`queue overhead per job: ${((viaQueue - here) * 1000).toFixed(2)} ms (${jobs} tiny jobs: ${(viaQueue * 1000).toFixed(2)} ms each through the queue and 1 worker, ${(here * 1000).toFixed(3)} ms in this thread); a trial job here is ${SETTINGS.chunkSize} trials ≈ ${((SETTINGS.chunkSize / one.trialsPerSecond) * 1000).toFixed(0)} ms`);
