@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { handlerUrl, indexed, inThread, redisQueue, type Executor } from '../src/parallel/index.ts';
 import { simulate } from '../src/sim/index.ts';
 import { spawnWorker, startRedis, type WorkerProcess } from '../src/testing/redis.ts';
-import { table } from './timing.ts';
+import { simulationClock, table } from './timing.ts';
 
 const SETTINGS = { optimizers: ['sgd' as const], eta: [0.01], N: 10, B: 1, T: 10, testPoints: 32, seed: 20240606, chunkSize: 16 };
 
@@ -31,24 +31,16 @@ interface Timed {
 
 async function timedRun(executor: Executor, trials: number): Promise<Timed> {
   const dir = mkdtempSync(join(tmpdir(), 'perturb-bench-queue-'));
-  const marks: [number, number][] = [];
-  let t0 = 0, t1 = 0;
+  const clock = simulationClock(trials);
   const start = performance.now();
   await simulate({
     landscape: { spec: 'fmnist-convnet' }, ...SETTINGS, trials, executor, out: dir,
-    onProgress: (done, _total, phase) => {
-      const now = performance.now();
-      if (phase === 'theta0') {
-        if (t0 === 0) t0 = now;
-        t1 = now;
-      } else marks.push([now, done]);
-    },
+    onProgress: clock.onProgress,
   });
   const seconds = (performance.now() - start) / 1000;
-  const from = marks.find(([, d]) => d >= 0.2 * trials)!, to = marks.find(([, d]) => d >= 0.9 * trials)!;
   const files = ['trials.jsonl', 'summary.json', 'summary.csv'].map((f) => readFileSync(join(dir, f), 'utf8'));
   rmSync(dir, { recursive: true, force: true });
-  return { trialsPerSecond: ((to[1] - from[1]) * 1000) / (to[0] - from[0]), theta0Seconds: t0 === 0 ? null : (t1 - t0) / 1000, seconds, files };
+  return { trialsPerSecond: clock.trialsPerSecond(), theta0Seconds: clock.theta0Seconds(), seconds, files };
 }
 
 async function workers(n: number, url: string, queue: string): Promise<WorkerProcess[]> {

@@ -29,7 +29,7 @@ import { drawAtoms, resolveLandscape, type Landscape } from '../src/landscapes/i
 import { split } from '../src/core/index.ts';
 import { simulate, STREAM, type SimulationResult } from '../src/sim/index.ts';
 import { PYTHON, torchAvailable } from './torch-run.ts';
-import { table } from './timing.ts';
+import { simulationClock, table } from './timing.ts';
 
 const SCRIPT = fileURLToPath(new URL('./torch_sim.py', import.meta.url));
 const SEED = 20240606;
@@ -59,21 +59,12 @@ interface Timed {
 /** One `simulate` run, with its steady-state trials per second and the l(θ₀) pass's time. */
 async function timedRun(land: Landscape, workers: number, trials: number): Promise<Timed> {
   const dir = mkdtempSync(join(tmpdir(), 'perturb-bench-sim-'));
-  const marks: [number, number][] = [];
-  let t0 = 0, t1 = 0;
+  const clock = simulationClock(trials);
   const result = await simulate({
     landscape: land, ...SETTINGS, trials, seed: SEED, workers, out: dir, chunkSize: 16,
-    onProgress: (done, _total, phase) => {
-      const now = performance.now();
-      if (phase === 'theta0') {
-        if (t0 === 0) t0 = now;
-        t1 = now;
-      } else marks.push([now, done]);
-    },
+    onProgress: clock.onProgress,
   });
-  // steady state: from 20% to 90% of the trials (thread start-up before, the last chunks' tail after)
-  const from = marks.find(([, d]) => d >= 0.2 * trials)!, to = marks.find(([, d]) => d >= 0.9 * trials)!;
-  return { result, trialsPerSecond: ((to[1] - from[1]) * 1000) / (to[0] - from[0]), theta0Seconds: (t1 - t0) / 1000, dir };
+  return { result, trialsPerSecond: clock.trialsPerSecond(), theta0Seconds: clock.theta0Seconds() ?? 0, dir };
 }
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(1e-300, Math.abs(b));

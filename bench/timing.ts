@@ -34,3 +34,27 @@ export function table(header: string[], rows: string[][]): string {
   const w = header.map((h, i) => Math.max([...h].length, ...rows.map((r) => [...r[i]!].length)));
   return textTable([header, w.map((n) => '-'.repeat(n)), ...rows], { left: 1 }).trimEnd();
 }
+
+/**
+ * A simulate run's clock: pass `onProgress` to simulate, then read the steady-state trials per
+ * second (trials delivered between 20% and 90% of the run: thread start-up before, the last
+ * chunks' tail after) and the l(θ₀) pass's seconds (null when the run made none).
+ */
+export function simulationClock(trials: number) {
+  const marks: [number, number][] = [];
+  let t0 = 0, t1 = 0;
+  return {
+    onProgress: (done: number, _total: number, phase: string) => {
+      const now = performance.now();
+      if (phase === 'theta0') {
+        if (t0 === 0) t0 = now;
+        t1 = now;
+      } else marks.push([now, done]);
+    },
+    trialsPerSecond(): number {
+      const from = marks.find(([, d]) => d >= 0.2 * trials)!, to = marks.find(([, d]) => d >= 0.9 * trials)!;
+      return ((to[1] - from[1]) * 1000) / (to[0] - from[0]);
+    },
+    theta0Seconds: (): number | null => (t0 === 0 ? null : (t1 - t0) / 1000),
+  };
+}
