@@ -83,8 +83,8 @@ export const families: { [F in Family]: FamilyRule<F> } = {
   linear: {
     planes: (prim, xs) => [...new Set(prim.diff.flatMap((i) => xs[i]!.planes))].sort((a, b) => a - b),
     adjoints: (prim, _planes, xs) => complements(prim.diff.map((i) => [xs[i]!, [0]] as const)),
-    steps(prim, node, z, xs, { heap: h, forward: fwd, backward: bwd }) {
-      const k = prim.make(node, xs);
+    steps(prim, node, z, xs, { heap: h, simd, forward: fwd, backward: bwd }) {
+      const k = prim.make(node, xs, simd);
       for (const s of z.planes) {
         let first = true;
         for (const i of prim.diff) {

@@ -1,6 +1,6 @@
 /**
- * @file Elementwise loops over Float64Array slices (array, offset); the matrix products are in
- * simd.wat.
+ * @file Elementwise loops over Float64Array slices (array, offset); the matrix products and
+ * im2col are WebAssembly (scripts/simd-wat.ts).
  *
  * Each loop is generated as source text for its exact size and compiled once with
  * `new Function` (cached by its text). Why: V8 optimizes a function for the sizes and call
@@ -87,29 +87,4 @@ export type Copy = (x: Float64Array, xo: number, z: Float64Array, zo: number) =>
 /** z[zo + i] (+)= x[xo + i] for i < n. */
 export function copy(n: number, acc: boolean): Copy {
   return specialize<Copy>('x,xo,z,zo', `for (let i = 0; i < ${n}; i++) z[zo + i] ${acc ? '+=' : '='} x[xo + i];`);
-}
-
-export type Im2col = (x: Float64Array, xo: number, z: Float64Array, zo: number) => void;
-
-/**
- * Patches of x [C,H,W] as rows of z [Ho·Wo, C·kh·kw] (acc: z += patches); with `transpose`,
- * the patches of z scatter-added back into x (the transpose of the gather).
- */
-export function im2col(C: number, H: number, W: number, kh: number, kw: number, s: number, mode: 'put' | 'add' | 'transpose'): Im2col {
-  const Ho = Math.floor((H - kh) / s) + 1, Wo = Math.floor((W - kw) / s) + 1;
-  const op = mode === 'put' ? '=' : '+=';
-  const inner = mode === 'transpose' ? `x[xi + q] += z[zi + q];` : `z[zi + q] ${op} x[xi + q];`;
-  return specialize<Im2col>('x,xo,z,zo', `
-let zi = zo;
-for (let i = 0; i < ${Ho}; i++) {
-  for (let j = 0; j < ${Wo}; j++) {
-    for (let c = 0; c < ${C}; c++) {
-      for (let p = 0; p < ${kh}; p++) {
-        const xi = xo + c * ${H * W} + (i * ${s} + p) * ${W} + j * ${s};
-        for (let q = 0; q < ${kw}; q++) ${inner}
-        zi += ${kw};
-      }
-    }
-  }
-}`);
 }

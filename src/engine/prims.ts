@@ -84,7 +84,8 @@ export interface FamilyParts<P extends PrimName = PrimName> {
   linear: {
     /** The inputs the op is linear in (gather's index is not differentiated). */
     readonly diff: readonly number[];
-    make(node: OpNode<P>, aux: readonly Loc[]): LinearKernel;
+    /** `simd`: the executable's WebAssembly kernels, whose memory is every array the kernel gets. */
+    make(node: OpNode<P>, aux: readonly Loc[], simd: SimdKernels): LinearKernel;
     /** For z = x.flat[s…] (reshape, slice): s. Such a z is a view into x's memory: no copy forward, no transpose backward. */
     view?(params: PrimParams[P]): number;
   };
@@ -429,14 +430,12 @@ export const prims: { [P in PrimName]: Prim<P> } = {
       if (!Number.isInteger(s) || s < 1) throw new InputError(`conv2d: stride must be a positive integer, got ${s}`);
       return [(Math.floor((H - kh) / s) + 1) * (Math.floor((W - kw) / s) + 1), C * kh * kw];
     },
-    make: (z) => {
+    make: (z, _aux, simd) => {
       const x = z.inputs[0]!.shape, C = x[0]!, H = x[1]!, W = x[2]!;
       const { kh, kw, stride: s } = z.params;
-      const put = K.im2col(C, H, W, kh, kw, s, 'put'), add = K.im2col(C, H, W, kh, kw, s, 'add');
-      const back = K.im2col(C, H, W, kh, kw, s, 'transpose');
       return {
-        apply: (_i, x, xo, out, zo, acc) => (acc ? add : put)(x, xo, out, zo),
-        transpose: (_i, zt, zto, xt, xto) => back(xt, xto, zt, zto),
+        apply: (_i, _x, xo, _z, zo, acc) => simd.im2col(xo, zo, C, H, W, kh, kw, s, acc ? 1 : 0),
+        transpose: (_i, _zt, zto, _xt, xto) => simd.im2col(xto, zto, C, H, W, kh, kw, s, 2),
       };
     },
   },

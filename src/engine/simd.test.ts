@@ -27,11 +27,12 @@ function fill(heap: Float64Array, off: number, n: number, rng: () => number): vo
  */
 const TOL = 2.2e-15;
 test('matmulNT, matmul and matmulTN compute z (+)= a·bᵀ, a·b and aᵀ·b for sizes 1…9 and odd offsets', () => {
-  const { heap, kernels } = simdHeap(4096);
+  const { heap, kernels } = simdHeap(8192);
   const rng = uniformStream(8);
   const A = 1, B = 201, Z = 403; // element offsets (odd: 8-byte but not 16-byte aligned)
   let checked = 0;
-  for (const m of [1, 2, 3]) {
+  // m up to 9 covers every row tile (4, 2, 1) and n up to 9 every column tile (4, 2, 1)
+  for (const m of [1, 2, 3, 4, 5, 6, 7, 8, 9]) {
     for (let k = 1; k <= 9; k++) {
       for (let n = 1; n <= 9; n++) {
         for (const acc of [0, 1]) {
@@ -67,7 +68,7 @@ test('matmulNT, matmul and matmulTN compute z (+)= a·bᵀ, a·b and aᵀ·b for
       }
     }
   }
-  assert.equal(checked, (1 + 2 + 3) * 9 * 45 * 2); // Σ_m Σ_k Σ_n Σ_acc m·n entries of matmulNT
+  assert.equal(checked, 45 * 9 * 45 * 2); // Σ_m Σ_k Σ_n Σ_acc m·n entries of matmulNT
 });
 
 test('the kernels write only their output: the bytes around z are untouched', () => {
@@ -82,4 +83,44 @@ test('the kernels write only their output: the bytes around z are untouched', ()
   // a 3×5 times 5×3 product of 7s: every entry 5·49
   assert.deepEqual([...heap.subarray(201, 210)], Array(9).fill(245));
   assert.deepEqual([...heap.subarray(301, 310)], Array(9).fill(245));
+});
+
+/**
+ * Each entry is summed in the same order whichever register tile computes it, so a product's
+ * entries are the same bits as those of any sub-product containing them: a batch of samples (a
+ * larger m or n) gives each sample's numbers exactly.
+ */
+test('an entry of a product is the same bits whatever the sizes around it (every tile sums alike)', () => {
+  const { heap, kernels } = simdHeap(1 << 16);
+  const rng = uniformStream(9);
+  const A = 0, B = 8192, Z = 16384, Z1 = 24576;
+  let compared = 0;
+  for (const [m, k, n] of [[9, 25, 11], [10, 250, 16], [7, 7, 7], [5, 1, 13]] as const) {
+    for (const acc of [0, 1]) {
+      fill(heap, A, m * k, rng); fill(heap, B, Math.max(k * n, n * k), rng); fill(heap, Z, m * n, rng);
+      const z0 = heap.slice(Z, Z + m * n);
+      for (const kind of ['matmul', 'matmulNT', 'matmulTN'] as const) {
+        heap.set(z0, Z);
+        const accumulate = kind === 'matmulTN' ? 1 : acc;
+        if (kind === 'matmulTN') kernels.matmulTN(A, B, Z, m, k, n);
+        else kernels[kind](A, B, Z, m, k, n, acc);
+        // each entry alone: a 1×1 product of row i (or column i for TN) against column j
+        for (let i = 0; i < m; i++) {
+          for (let j = 0; j < n; j++) {
+            const a1 = 40000, b1 = 48000;
+            for (let t = 0; t < k; t++) {
+              heap[a1 + t] = kind === 'matmulTN' ? heap[A + t * m + i]! : heap[A + i * k + t]!;
+              heap[b1 + t] = kind === 'matmulNT' ? heap[B + j * k + t]! : heap[B + t * n + j]!;
+            }
+            heap[Z1] = z0[i * n + j]!;
+            if (kind === 'matmulNT') kernels.matmulNT(a1, b1, Z1, 1, k, 1, accumulate);
+            else kernels.matmul(a1, b1, Z1, 1, k, 1, accumulate);
+            assert.equal(heap[Z + i * n + j], heap[Z1], `${kind} ${m}×${k}×${n} acc=${accumulate} entry (${i}, ${j})`);
+            compared++;
+          }
+        }
+      }
+    }
+  }
+  assert.equal(compared, 2 * 3 * (9 * 11 + 10 * 16 + 49 + 5 * 13));
 });

@@ -11,6 +11,8 @@ export interface SimdKernels {
   matmulNT(a: number, b: number, z: number, m: number, k: number, n: number, acc: number): void;
   matmul(a: number, b: number, z: number, m: number, k: number, n: number, acc: number): void;
   matmulTN(a: number, b: number, z: number, m: number, k: number, n: number): void;
+  /** mode 0: z = patches of x [C,H,W] (rows of C·kh·kw), 1: z += patches, 2: x += the patches in z. */
+  im2col(x: number, z: number, C: number, H: number, W: number, kh: number, kw: number, s: number, mode: number): void;
 }
 
 // Node has WebAssembly, but TypeScript declares it only in the DOM libs: declare what we use.

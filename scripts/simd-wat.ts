@@ -1,0 +1,285 @@
+/**
+ * @file The WebAssembly SIMD (f64x2) matrix kernels as WAT text, generated: register-blocked
+ * tiles of several shapes are the same loop written out for each shape, which WAT cannot
+ * abstract. scripts/build-wasm.ts assembles this text into src/engine/simd-wasm.ts.
+ *
+ * Exports (all arguments are element offsets or sizes; z, a, b row-major):
+ *   matmul(a, b, z, m, k, n, acc)     z (+)= a·b      a [m,k], b [k,n]
+ *   matmulTN(a, b, z, m, k, n)        z  += aᵀ·b      a [k,m], b [k,n]
+ *   matmulNT(a, b, z, m, k, n, acc)   z (+)= a·bᵀ     a [m,k], b [n,k]
+ *   im2col(x, z, C, H, W, kh, kw, s, mode)   patches of x [C,H,W] into z, or back (mode 2)
+ *
+ * Why tiles: a product of a row of a by a column block of b that keeps a 4×4 (or 2×4) block of z
+ * in registers loads each operand once per several multiply-adds, where the axpy/dot loops
+ * reloaded z (or both operands) for every one; measured on the convnet's shapes in
+ * bench/engine.ts.
+ *
+ * Every entry of z is summed in the same order whatever tile computed it, so a result does not
+ * depend on the matrix sizes around it (a batch of samples gives each sample's numbers exactly):
+ * - matmul / matmulTN: z_ij = (((z_ij or 0) + a_i0·b_0j) + a_i1·b_1j) + … in k order, one lane per
+ *   entry (a vector lane and a scalar do the same IEEE operations);
+ * - matmulNT: two partial sums over even and odd k, added, then the last term when k is odd,
+ *   then z_ij when accumulating.
+ */
+
+const ind = (s: string, n = 2) => s.split('\n').map((l) => (l ? ' '.repeat(n) + l : l)).join('\n');
+
+/** An a·b tile of R rows × C columns (C = 4: two vectors, 2: one, 1: a scalar). */
+function nnTile(R: number, C: number): string {
+  const rows = [...Array(R).keys()];
+  const vecs = C === 4 ? [0, 1] : C === 2 ? [0] : [];
+  const scalar = C === 1;
+  const accs = rows.flatMap((q) => (scalar ? [`$c${q}`] : vecs.map((v) => `$c${q}_${v}`)));
+  const locals = [
+    ...rows.map((q) => `(local $p${q} i32)`),
+    ...accs.map((c) => `(local ${c} ${scalar ? 'f64' : 'v128'})`),
+    scalar ? '(local $b f64)' : vecs.map((v) => `(local $b${v} v128)`).join(' '),
+    scalar ? '' : '(local $s v128)',
+    '(local $end i32)',
+  ].filter(Boolean);
+  const zAddr = (q: number) => (q === 0 ? '(local.get $pz)' : `(i32.add (local.get $pz) (i32.mul (local.get $rowb) (i32.const ${q})))`);
+  let init = '', store = '';
+  for (const q of rows) {
+    if (scalar) {
+      init += `(local.set $c${q} (if (result f64) (local.get $acc) (then (f64.load ${zAddr(q)})) (else (f64.const 0))))\n`;
+      store += `(f64.store ${zAddr(q)} (local.get $c${q}))\n`;
+    } else {
+      for (const v of vecs) {
+        init += `(local.set $c${q}_${v} (if (result v128) (local.get $acc) (then (v128.load offset=${16 * v} ${zAddr(q)})) (else (v128.const f64x2 0 0))))\n`;
+        store += `(v128.store offset=${16 * v} ${zAddr(q)} (local.get $c${q}_${v}))\n`;
+      }
+    }
+  }
+  let body = scalar ? '(local.set $b (f64.load (local.get $pb)))\n' : vecs.map((v) => `(local.set $b${v} (v128.load offset=${16 * v} (local.get $pb)))\n`).join('');
+  for (const q of rows) {
+    if (scalar) {
+      body += `(local.set $c${q} (f64.add (local.get $c${q}) (f64.mul (f64.load (local.get $p${q})) (local.get $b))))\n`;
+    } else {
+      body += `(local.set $s (f64x2.splat (f64.load (local.get $p${q}))))\n`;
+      for (const v of vecs) body += `(local.set $c${q}_${v} (f64x2.add (local.get $c${q}_${v}) (f64x2.mul (local.get $s) (local.get $b${v}))))\n`;
+    }
+    body += `(local.set $p${q} (i32.add (local.get $p${q}) (local.get $sar)))\n`;
+  }
+  body += '(local.set $pb (i32.add (local.get $pb) (local.get $rowb)))\n';
+  const setRows = rows.map((q) => `(local.set $p${q} ${q === 0 ? '(local.get $pa)' : `(i32.add (local.get $p${q - 1}) (local.get $sai))`})`).join('\n');
+  return `
+;; z[R=${R} rows, C=${C} cols] (+)= a·b: a rows at pa (row stride sai, column stride sar, bytes), b at pb, z at pz (row stride rowb)
+(func $nn_${R}_${C} (param $pa i32) (param $sai i32) (param $sar i32) (param $pb i32) (param $pz i32) (param $k i32) (param $rowb i32) (param $acc i32)
+${ind(locals.join(' '))}
+${ind(setRows)}
+${ind(init.trimEnd())}
+  (local.set $end (i32.add (local.get $pb) (i32.mul (local.get $k) (local.get $rowb))))
+  (block $done (loop $l
+    (br_if $done (i32.ge_u (local.get $pb) (local.get $end)))
+${ind(body.trimEnd(), 4)}
+    (br $l)))
+${ind(store.trimEnd())})`;
+}
+
+/** The band of R rows of z (+)= a·b: tiles of 4, then 2, then 1 columns. */
+function nnBand(R: number): string {
+  const call = (C: number) => `(call $nn_${R}_${C} (local.get $pa) (local.get $sai) (local.get $sar) (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3))) (i32.add (local.get $pz) (i32.shl (local.get $j) (i32.const 3))) (local.get $k) (local.get $rowb) (local.get $acc))`;
+  return `
+(func $nn_band_${R} (param $pa i32) (param $sai i32) (param $sar i32) (param $b i32) (param $pz i32) (param $k i32) (param $n i32) (param $rowb i32) (param $acc i32)
+  (local $j i32)
+  (block $d4 (loop $l4
+    (br_if $d4 (i32.gt_u (i32.add (local.get $j) (i32.const 4)) (local.get $n)))
+    ${call(4)}
+    (local.set $j (i32.add (local.get $j) (i32.const 4)))
+    (br $l4)))
+  (if (i32.le_u (i32.add (local.get $j) (i32.const 2)) (local.get $n)) (then
+    ${call(2)}
+    (local.set $j (i32.add (local.get $j) (i32.const 2)))))
+  (if (i32.lt_u (local.get $j) (local.get $n)) (then
+    ${call(1)})))`;
+}
+
+/** z (+)= a·b with a read at a + i·sai + r·sar (bytes): matmul (sai = 8k, sar = 8) and matmulTN (sai = 8, sar = 8m). */
+const gemm = `
+(func $gemm (param $a i32) (param $sai i32) (param $sar i32) (param $b i32) (param $z i32) (param $m i32) (param $k i32) (param $n i32) (param $acc i32)
+  (local $i i32) (local $rowb i32)
+  (local.set $rowb (i32.shl (local.get $n) (i32.const 3)))
+  (block $d4 (loop $l4
+    (br_if $d4 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $m)))
+    (call $nn_band_4 (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $sai))) (local.get $sai) (local.get $sar) (local.get $b)
+      (i32.add (local.get $z) (i32.mul (local.get $i) (local.get $rowb))) (local.get $k) (local.get $n) (local.get $rowb) (local.get $acc))
+    (local.set $i (i32.add (local.get $i) (i32.const 4)))
+    (br $l4)))
+  (if (i32.le_u (i32.add (local.get $i) (i32.const 2)) (local.get $m)) (then
+    (call $nn_band_2 (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $sai))) (local.get $sai) (local.get $sar) (local.get $b)
+      (i32.add (local.get $z) (i32.mul (local.get $i) (local.get $rowb))) (local.get $k) (local.get $n) (local.get $rowb) (local.get $acc))
+    (local.set $i (i32.add (local.get $i) (i32.const 2)))))
+  (if (i32.lt_u (local.get $i) (local.get $m)) (then
+    (call $nn_band_1 (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $sai))) (local.get $sai) (local.get $sar) (local.get $b)
+      (i32.add (local.get $z) (i32.mul (local.get $i) (local.get $rowb))) (local.get $k) (local.get $n) (local.get $rowb) (local.get $acc)))))`;
+
+/** An a·bᵀ tile: R rows of a (at pa, pa + rowk) against C rows of b, each entry a two-lane dot. */
+function ntTile(R: number, C: number): string {
+  const rs = [...Array(R).keys()], cs = [...Array(C).keys()];
+  const locals = [
+    ...rs.map((q) => `(local $a${q} i32)`),
+    ...cs.map((c) => `(local $b${c} i32)`),
+    ...rs.flatMap((q) => cs.map((c) => `(local $s${q}_${c} v128)`)),
+    ...rs.map((q) => `(local $x${q} v128)`),
+    '(local $y v128) (local $t f64) (local $end i32) (local $odd i32)',
+  ];
+  const setPtrs = [
+    ...rs.map((q) => `(local.set $a${q} ${q === 0 ? '(local.get $pa)' : `(i32.add (local.get $a${q - 1}) (local.get $rowk))`})`),
+    ...cs.map((c) => `(local.set $b${c} ${c === 0 ? '(local.get $pb)' : `(i32.add (local.get $b${c - 1}) (local.get $rowk))`})`),
+  ].join('\n');
+  let body = rs.map((q) => `(local.set $x${q} (v128.load (local.get $a${q})))\n`).join('');
+  for (const c of cs) {
+    body += `(local.set $y (v128.load (local.get $b${c})))\n`;
+    for (const q of rs) body += `(local.set $s${q}_${c} (f64x2.add (local.get $s${q}_${c}) (f64x2.mul (local.get $x${q}) (local.get $y))))\n`;
+  }
+  body += [...rs.map((q) => `(local.set $a${q} (i32.add (local.get $a${q}) (i32.const 16)))`), ...cs.map((c) => `(local.set $b${c} (i32.add (local.get $b${c}) (i32.const 16)))`)].join('\n');
+  let fin = '';
+  for (const q of rs) {
+    for (const c of cs) {
+      const zAddr = `(i32.add (local.get $pz) (i32.const ${c * 8}))`;
+      const zq = q === 0 ? zAddr : `(i32.add ${zAddr} (local.get $rowz))`;
+      fin += `(local.set $t (f64.add (f64x2.extract_lane 0 (local.get $s${q}_${c})) (f64x2.extract_lane 1 (local.get $s${q}_${c}))))
+(if (local.get $odd) (then (local.set $t (f64.add (local.get $t) (f64.mul (f64.load (local.get $a${q})) (f64.load (local.get $b${c})))))))
+(if (local.get $acc) (then (local.set $t (f64.add (local.get $t) (f64.load ${zq})))))
+(f64.store ${zq} (local.get $t))\n`;
+    }
+  }
+  return `
+;; z[R=${R}, C=${C}] (+)= a·bᵀ: rows of a at pa (stride rowk bytes), rows of b at pb (stride rowk), z at pz (row stride rowz)
+(func $nt_${R}_${C} (param $pa i32) (param $pb i32) (param $pz i32) (param $k i32) (param $rowk i32) (param $rowz i32) (param $acc i32)
+${ind(locals.join(' '))}
+${ind(setPtrs)}
+  (local.set $odd (i32.and (local.get $k) (i32.const 1)))
+  (local.set $end (i32.add (local.get $pa) (i32.shl (i32.and (local.get $k) (i32.const -2)) (i32.const 3))))
+  (block $done (loop $l
+    (br_if $done (i32.ge_u (local.get $a0) (local.get $end)))
+${ind(body.trimEnd(), 4)}
+    (br $l)))
+${ind(fin.trimEnd())})`;
+}
+
+/** z (+)= a·bᵀ: bands of 2 rows (tiles of 4 then 1 columns of z), then a last row. */
+const matmulNT = `
+(func $nt_band_2 (param $pa i32) (param $b i32) (param $pz i32) (param $k i32) (param $n i32) (param $rowk i32) (param $rowz i32) (param $acc i32)
+  (local $j i32)
+  (block $d4 (loop $l4
+    (br_if $d4 (i32.gt_u (i32.add (local.get $j) (i32.const 4)) (local.get $n)))
+    (call $nt_2_4 (local.get $pa) (i32.add (local.get $b) (i32.mul (local.get $j) (local.get $rowk))) (i32.add (local.get $pz) (i32.shl (local.get $j) (i32.const 3))) (local.get $k) (local.get $rowk) (local.get $rowz) (local.get $acc))
+    (local.set $j (i32.add (local.get $j) (i32.const 4)))
+    (br $l4)))
+  (block $d1 (loop $l1
+    (br_if $d1 (i32.ge_u (local.get $j) (local.get $n)))
+    (call $nt_2_1 (local.get $pa) (i32.add (local.get $b) (i32.mul (local.get $j) (local.get $rowk))) (i32.add (local.get $pz) (i32.shl (local.get $j) (i32.const 3))) (local.get $k) (local.get $rowk) (local.get $rowz) (local.get $acc))
+    (local.set $j (i32.add (local.get $j) (i32.const 1)))
+    (br $l1))))
+(func $nt_band_1 (param $pa i32) (param $b i32) (param $pz i32) (param $k i32) (param $n i32) (param $rowk i32) (param $rowz i32) (param $acc i32)
+  (local $j i32)
+  (block $d4 (loop $l4
+    (br_if $d4 (i32.gt_u (i32.add (local.get $j) (i32.const 4)) (local.get $n)))
+    (call $nt_1_4 (local.get $pa) (i32.add (local.get $b) (i32.mul (local.get $j) (local.get $rowk))) (i32.add (local.get $pz) (i32.shl (local.get $j) (i32.const 3))) (local.get $k) (local.get $rowk) (local.get $rowz) (local.get $acc))
+    (local.set $j (i32.add (local.get $j) (i32.const 4)))
+    (br $l4)))
+  (block $d1 (loop $l1
+    (br_if $d1 (i32.ge_u (local.get $j) (local.get $n)))
+    (call $nt_1_1 (local.get $pa) (i32.add (local.get $b) (i32.mul (local.get $j) (local.get $rowk))) (i32.add (local.get $pz) (i32.shl (local.get $j) (i32.const 3))) (local.get $k) (local.get $rowk) (local.get $rowz) (local.get $acc))
+    (local.set $j (i32.add (local.get $j) (i32.const 1)))
+    (br $l1))))
+(func (export "matmulNT") (param $a i32) (param $b i32) (param $z i32) (param $m i32) (param $k i32) (param $n i32) (param $acc i32)
+  (local $i i32) (local $rowk i32) (local $rowz i32) (local $pa i32) (local $pz i32)
+  (local.set $rowk (i32.shl (local.get $k) (i32.const 3)))
+  (local.set $rowz (i32.shl (local.get $n) (i32.const 3)))
+  (local.set $pa (i32.shl (local.get $a) (i32.const 3)))
+  (local.set $pz (i32.shl (local.get $z) (i32.const 3)))
+  (block $d2 (loop $l2
+    (br_if $d2 (i32.gt_u (i32.add (local.get $i) (i32.const 2)) (local.get $m)))
+    (call $nt_band_2 (local.get $pa) (i32.shl (local.get $b) (i32.const 3)) (local.get $pz) (local.get $k) (local.get $n) (local.get $rowk) (local.get $rowz) (local.get $acc))
+    (local.set $pa (i32.add (local.get $pa) (i32.shl (local.get $rowk) (i32.const 1))))
+    (local.set $pz (i32.add (local.get $pz) (i32.shl (local.get $rowz) (i32.const 1))))
+    (local.set $i (i32.add (local.get $i) (i32.const 2)))
+    (br $l2)))
+  (if (i32.lt_u (local.get $i) (local.get $m)) (then
+    (call $nt_band_1 (local.get $pa) (i32.shl (local.get $b) (i32.const 3)) (local.get $pz) (local.get $k) (local.get $n) (local.get $rowk) (local.get $rowz) (local.get $acc)))))`;
+
+const exports = `
+(func (export "matmul") (param $a i32) (param $b i32) (param $z i32) (param $m i32) (param $k i32) (param $n i32) (param $acc i32)
+  (call $gemm (i32.shl (local.get $a) (i32.const 3)) (i32.shl (local.get $k) (i32.const 3)) (i32.const 8)
+    (i32.shl (local.get $b) (i32.const 3)) (i32.shl (local.get $z) (i32.const 3)) (local.get $m) (local.get $k) (local.get $n) (local.get $acc)))
+(func (export "matmulTN") (param $a i32) (param $b i32) (param $z i32) (param $m i32) (param $k i32) (param $n i32)
+  (call $gemm (i32.shl (local.get $a) (i32.const 3)) (i32.const 8) (i32.shl (local.get $m) (i32.const 3))
+    (i32.shl (local.get $b) (i32.const 3)) (i32.shl (local.get $z) (i32.const 3)) (local.get $m) (local.get $k) (local.get $n) (i32.const 1)))`;
+
+/**
+ * Patches of x [C,H,W] as rows of z [Ho·Wo, C·kh·kw] (mode 0: z = patches, 1: z += patches) or,
+ * mode 2, the patches of z added back into x (the transpose). Each patch row of kw elements is
+ * contiguous in both, so it moves as vectors of two.
+ */
+const im2col = `
+(func (export "im2col") (param $x i32) (param $z i32) (param $C i32) (param $H i32) (param $W i32) (param $kh i32) (param $kw i32) (param $s i32) (param $mode i32)
+  (local $Ho i32) (local $Wo i32) (local $i i32) (local $j i32) (local $c i32) (local $p i32)
+  (local $px i32) (local $pz i32) (local $q i32) (local $kw2 i32) (local $rowx i32) (local $plane i32) (local $a i32) (local $b i32)
+  (local.set $Ho (i32.add (i32.div_u (i32.sub (local.get $H) (local.get $kh)) (local.get $s)) (i32.const 1)))
+  (local.set $Wo (i32.add (i32.div_u (i32.sub (local.get $W) (local.get $kw)) (local.get $s)) (i32.const 1)))
+  (local.set $kw2 (i32.shl (i32.and (local.get $kw) (i32.const -2)) (i32.const 3)))
+  (local.set $rowx (i32.shl (local.get $W) (i32.const 3)))
+  (local.set $plane (i32.shl (i32.mul (local.get $H) (local.get $W)) (i32.const 3)))
+  (local.set $pz (i32.shl (local.get $z) (i32.const 3)))
+  (block $di (loop $li
+    (br_if $di (i32.ge_u (local.get $i) (local.get $Ho)))
+    (local.set $j (i32.const 0))
+    (block $dj (loop $lj
+      (br_if $dj (i32.ge_u (local.get $j) (local.get $Wo)))
+      (local.set $c (i32.const 0))
+      (block $dc (loop $lc
+        (br_if $dc (i32.ge_u (local.get $c) (local.get $C)))
+        (local.set $p (i32.const 0))
+        (block $dp (loop $lp
+          (br_if $dp (i32.ge_u (local.get $p) (local.get $kh)))
+          ;; x[c, i·s + p, j·s]
+          (local.set $px (i32.add (i32.add (i32.shl (local.get $x) (i32.const 3)) (i32.mul (local.get $c) (local.get $plane)))
+            (i32.add (i32.mul (i32.add (i32.mul (local.get $i) (local.get $s)) (local.get $p)) (local.get $rowx))
+              (i32.shl (i32.mul (local.get $j) (local.get $s)) (i32.const 3)))))
+          (local.set $q (i32.const 0))
+          (block $dq (loop $lq
+            (br_if $dq (i32.ge_u (local.get $q) (local.get $kw2)))
+            (local.set $a (i32.add (local.get $px) (local.get $q)))
+            (local.set $b (i32.add (local.get $pz) (local.get $q)))
+            (if (i32.eqz (local.get $mode)) (then (v128.store (local.get $b) (v128.load (local.get $a))))
+              (else (if (i32.eq (local.get $mode) (i32.const 1))
+                (then (v128.store (local.get $b) (f64x2.add (v128.load (local.get $b)) (v128.load (local.get $a)))))
+                (else (v128.store (local.get $a) (f64x2.add (v128.load (local.get $a)) (v128.load (local.get $b))))))))
+            (local.set $q (i32.add (local.get $q) (i32.const 16)))
+            (br $lq)))
+          (if (i32.and (local.get $kw) (i32.const 1)) (then
+            (local.set $a (i32.add (local.get $px) (local.get $q)))
+            (local.set $b (i32.add (local.get $pz) (local.get $q)))
+            (if (i32.eqz (local.get $mode)) (then (f64.store (local.get $b) (f64.load (local.get $a))))
+              (else (if (i32.eq (local.get $mode) (i32.const 1))
+                (then (f64.store (local.get $b) (f64.add (f64.load (local.get $b)) (f64.load (local.get $a)))))
+                (else (f64.store (local.get $a) (f64.add (f64.load (local.get $a)) (f64.load (local.get $b))))))))))
+          (local.set $pz (i32.add (local.get $pz) (i32.shl (local.get $kw) (i32.const 3))))
+          (local.set $p (i32.add (local.get $p) (i32.const 1)))
+          (br $lp)))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br $lc)))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br $lj)))
+    (local.set $i (i32.add (local.get $i) (i32.const 1)))
+    (br $li))))`;
+
+/** The whole module's text. */
+export function simdWat(): string {
+  const parts = [
+    ';; Generated by scripts/simd-wat.ts (see there); assembled into src/engine/simd-wasm.ts.',
+    '(module',
+    '  (import "env" "memory" (memory 1))',
+    ...[4, 2, 1].flatMap((R) => [4, 2, 1].map((C) => ind(nnTile(R, C)))),
+    ...[4, 2, 1].map((R) => ind(nnBand(R))),
+    ind(gemm),
+    ...[2, 1].flatMap((R) => [4, 1].map((C) => ind(ntTile(R, C)))),
+    ind(matmulNT),
+    ind(exports),
+    ind(im2col),
+    ')',
+  ];
+  return parts.join('\n') + '\n';
+}
