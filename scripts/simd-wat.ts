@@ -8,6 +8,7 @@
  *   matmulTN(a, b, z, m, k, n)        z  += aᵀ·b      a [k,m], b [k,n]
  *   matmulNT(a, b, z, m, k, n, acc)   z (+)= a·bᵀ     a [m,k], b [n,k]
  *   im2col(x, z, C, H, W, kh, kw, s, mode)   patches of x [C,H,W] into z, or back (mode 2)
+ *   tanh(x, z, n, deriv)              z = tanh(x) (and 1 − tanh² after it)
  *
  * Why tiles: a product of a row of a by a column block of b that keeps a 4×4 (or 2×4) block of z
  * in registers loads each operand once per several multiply-adds, where the axpy/dot loops
@@ -266,6 +267,60 @@ const im2col = `
     (local.set $i (i32.add (local.get $i) (i32.const 1)))
     (br $li))))`;
 
+/**
+ * tanh on pairs: t = e/(e + 2) with e = expm1(2|x|) (sign restored), accurate for every x
+ * (no cancellation near 0, and 2|x| is capped at 40, where t is 1 to the last bit). expm1(y) =
+ * 2^k·(expm1(r) + 1) − 1 with y = k·ln2 + r, |r| ≤ ln2/2 (Cody–Waite split of ln2, as fdlibm),
+ * and expm1(r) its Taylor polynomial to degree 13 (remainder below 1.2e-17·|r|). Why here: V8
+ * calls Math.exp out of line, and the convnet's tanh was a third of a simulation trial.
+ * z[i] = tanh(x[i]) and, with `deriv`, z[n + i] = 1 − tanh²; a last odd element goes through
+ * the same vector code (both lanes alike), so every element gets the same bits wherever it is.
+ */
+const TAYLOR = Array.from({ length: 13 }, (_, i) => {
+  let f = 1;
+  for (let j = 2; j <= i + 1; j++) f *= j;
+  return 1 / f; // 1/(i+1)!: r·(1 + r·(1/2 + r·(1/6 + …)))
+});
+const f2 = (v: number) => `(v128.const f64x2 ${v.toPrecision(17)} ${v.toPrecision(17)})`;
+const tanh = `
+(func $tanh2 (param $x v128) (result v128)
+  (local $y v128) (local $k v128) (local $r v128) (local $p v128) (local $two v128) (local $e v128)
+  ;; y = min(2|x|, 40)
+  (local.set $y (f64x2.min (f64x2.mul (f64x2.abs (local.get $x)) ${f2(2)}) ${f2(40)}))
+  (local.set $k (f64x2.nearest (f64x2.mul (local.get $y) ${f2(1 / Math.LN2)})))
+  ;; r = (y − k·ln2_hi) − k·ln2_lo
+  (local.set $r (f64x2.sub (f64x2.sub (local.get $y) (f64x2.mul (local.get $k) (v128.const i64x2 0x3fe62e42fee00000 0x3fe62e42fee00000)))
+    (f64x2.mul (local.get $k) (v128.const i64x2 0x3dea39ef35793c76 0x3dea39ef35793c76))))
+  ;; p = expm1(r) = r·(1 + r·(1/2! + r·(1/3! + … r/13!)))
+  (local.set $p (f64x2.mul (local.get $r) ${TAYLOR.slice(0, -1).reverse().reduce((acc, c) => `(f64x2.add ${f2(c)} (f64x2.mul (local.get $r) ${acc}))`, f2(TAYLOR[TAYLOR.length - 1]!))}))
+  ;; 2^k from the exponent bits (0 ≤ k ≤ 58)
+  (local.set $two (i64x2.shl (i64x2.add (i64x2.extend_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero (local.get $k))) (v128.const i64x2 1023 1023)) (i32.const 52)))
+  ;; e = 2^k·p + (2^k − 1)
+  (local.set $e (f64x2.add (f64x2.mul (local.get $two) (local.get $p)) (f64x2.sub (local.get $two) ${f2(1)})))
+  ;; t = e/(e + 2), with x's sign
+  (v128.or (f64x2.abs (f64x2.div (local.get $e) (f64x2.add (local.get $e) ${f2(2)})))
+    (v128.and (local.get $x) (v128.const i64x2 0x8000000000000000 0x8000000000000000))))
+(func (export "tanh") (param $x i32) (param $z i32) (param $n i32) (param $deriv i32)
+  (local $px i32) (local $pz i32) (local $end i32) (local $t v128) (local $nb i32)
+  (local.set $px (i32.shl (local.get $x) (i32.const 3)))
+  (local.set $pz (i32.shl (local.get $z) (i32.const 3)))
+  (local.set $nb (i32.shl (local.get $n) (i32.const 3)))
+  (local.set $end (i32.add (local.get $px) (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3))))
+  (block $done (loop $l
+    (br_if $done (i32.ge_u (local.get $px) (local.get $end)))
+    (local.set $t (call $tanh2 (v128.load (local.get $px))))
+    (v128.store (local.get $pz) (local.get $t))
+    (if (local.get $deriv) (then
+      (v128.store (i32.add (local.get $pz) (local.get $nb)) (f64x2.sub ${f2(1)} (f64x2.mul (local.get $t) (local.get $t))))))
+    (local.set $px (i32.add (local.get $px) (i32.const 16)))
+    (local.set $pz (i32.add (local.get $pz) (i32.const 16)))
+    (br $l)))
+  (if (i32.and (local.get $n) (i32.const 1)) (then
+    (local.set $t (call $tanh2 (f64x2.splat (f64.load (local.get $px)))))
+    (f64.store (local.get $pz) (f64x2.extract_lane 0 (local.get $t)))
+    (if (local.get $deriv) (then
+      (f64.store (i32.add (local.get $pz) (local.get $nb)) (f64x2.extract_lane 0 (f64x2.sub ${f2(1)} (f64x2.mul (local.get $t) (local.get $t))))))))))`;
+
 /** The whole module's text. */
 export function simdWat(): string {
   const parts = [
@@ -279,6 +334,7 @@ export function simdWat(): string {
     ind(matmulNT),
     ind(exports),
     ind(im2col),
+    ind(tanh),
     ')',
   ];
   return parts.join('\n') + '\n';

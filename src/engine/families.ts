@@ -156,9 +156,9 @@ export const families: { [F in Family]: FamilyRule<F> } = {
   unary: {
     planes: (_prim, xs) => closurePlanes(xs[0]!.planes),
     adjoints: (_prim, planes, xs) => complements([[xs[0]!, planes]]),
-    steps(prim, node, z, xs, { heap: h, K, forward: fwd, backward: bwd }) {
+    steps(prim, node, z, xs, { heap: h, K, simd, forward: fwd, backward: bwd }) {
       const x = xs[0]!, n = z.size;
-      const derivs = prim.derivs(node.params);
+      const derivs = prim.derivs(node.params, simd);
       const d = z.extraOff, x0 = at(x, 0);
       fwd.push(() => derivs(h, x0, n, K, h, d));
       const live = new Set(x.planes);

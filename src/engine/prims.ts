@@ -91,8 +91,8 @@ export interface FamilyParts<P extends PrimName = PrimName> {
   };
   /** Bilinear kernels get the executable's SIMD kernels; all their arrays are its heap. */
   bilinear: { make(node: OpNode<P>, simd: SimdKernels): BilinearKernel };
-  /** `derivs(params)`: the routine tabulating f, f′, f″, … for the node's attributes (powi's exponent). */
-  unary: { derivs(params: PrimParams[P]): Derivs; readonly maxOrder: number };
+  /** `derivs(params, simd)`: the routine tabulating f, f′, f″, … for the node's attributes (powi's exponent), over the executable's heap. */
+  unary: { derivs(params: PrimParams[P], simd: SimdKernels): Derivs; readonly maxOrder: number };
   stop: { make(node: OpNode<P>): StopKernel };
 }
 
@@ -247,26 +247,15 @@ const sinShiftDerivs = (shift: number): Derivs => (x, xo, n, K, d, o) => {
 };
 
 /**
- * tanh from exp, about twice as fast as Math.tanh in V8 and as accurate: for |x| ≥ 0.5,
- * 1 − 2/(e^{2x} + 1) loses nothing (t ≥ 0.46); below, expm1 avoids the cancellation.
+ * tanh and 1 − tanh² in WebAssembly (scripts/simd-wat.ts: Math.exp is an out-of-line call in
+ * V8, and tanh was a third of a convnet simulation); higher derivatives from t by their polynomials.
+ * `x` and `d` are the executable's heap, the kernels' memory.
  */
-export function fastTanh(x: number): number {
-  const a = Math.abs(x);
-  let t: number;
-  if (a >= 0.5) t = a > 20 ? 1 : 1 - 2 / (Math.exp(2 * a) + 1);
-  else {
-    const e = Math.expm1(2 * a);
-    t = e / (e + 2);
-  }
-  return x < 0 ? -t : t;
-}
-
-const tanhDerivs: Derivs = (x, xo, n, K, d, o) => {
-  for (let i = 0; i < n; i++) {
-    const t = fastTanh(x[xo + i]!);
-    d[o + i] = t;
-    if (K >= 1) d[o + n + i] = 1 - t * t;
-    for (let k = 2; k <= K; k++) d[o + k * n + i] = horner(TANH_POLYS[k]!, t);
+const tanhDerivs = (simd: SimdKernels): Derivs => (_x, xo, n, K, d, o) => {
+  simd.tanh(xo, o, n, K >= 1 ? 1 : 0);
+  for (let k = 2; k <= K; k++) {
+    const poly = TANH_POLYS[k]!;
+    for (let i = 0; i < n; i++) d[o + k * n + i] = horner(poly, d[o + i]!);
   }
 };
 
@@ -501,7 +490,7 @@ export const prims: { [P in PrimName]: Prim<P> } = {
   log: { family: 'unary', shape: unaryShape, derivs: () => logDerivs, maxOrder: Infinity },
   sin: { family: 'unary', shape: unaryShape, derivs: () => sinShiftDerivs(0), maxOrder: Infinity },
   cos: { family: 'unary', shape: unaryShape, derivs: () => sinShiftDerivs(1), maxOrder: Infinity },
-  tanh: { family: 'unary', shape: unaryShape, derivs: () => tanhDerivs, maxOrder: MAX_ORDER },
+  tanh: { family: 'unary', shape: unaryShape, derivs: (_p, simd) => tanhDerivs(simd), maxOrder: MAX_ORDER },
   softplus: { family: 'unary', shape: unaryShape, derivs: () => softplusDerivs, maxOrder: MAX_ORDER },
   // z = x^p for an integer p
   powi: { family: 'unary', shape: unaryShape, derivs: ({ p }) => powiDerivs(p), maxOrder: Infinity },

@@ -13,6 +13,8 @@ export interface SimdKernels {
   matmulTN(a: number, b: number, z: number, m: number, k: number, n: number): void;
   /** mode 0: z = patches of x [C,H,W] (rows of C·kh·kw), 1: z += patches, 2: x += the patches in z. */
   im2col(x: number, z: number, C: number, H: number, W: number, kh: number, kw: number, s: number, mode: number): void;
+  /** z[i] = tanh(x[i]) for i < n and, with deriv = 1, z[n + i] = 1 − tanh²(x[i]). */
+  tanh(x: number, z: number, n: number, deriv: number): void;
 }
 
 // Node has WebAssembly, but TypeScript declares it only in the DOM libs: declare what we use.
