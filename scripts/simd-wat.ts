@@ -214,8 +214,14 @@ const exports = `
  * mode 2, the patches of z added back into x (the transpose). Each patch row of kw elements is
  * contiguous in both, so it moves as vectors of two.
  */
-const im2col = `
-(func (export "im2col") (param $x i32) (param $z i32) (param $C i32) (param $H i32) (param $W i32) (param $kh i32) (param $kw i32) (param $s i32) (param $mode i32)
+const im2colMode = (mode: number) => {
+  // mode 0: z = x, 1: z += x, 2: x += z (a = address in x, b = in z), as vectors or scalars
+  const op = (t: 'v128' | 'f64', add: string) =>
+    mode === 0 ? `(${t}.store (local.get $b) (${t}.load (local.get $a)))`
+      : mode === 1 ? `(${t}.store (local.get $b) (${add} (${t}.load (local.get $b)) (${t}.load (local.get $a))))`
+        : `(${t}.store (local.get $a) (${add} (${t}.load (local.get $a)) (${t}.load (local.get $b))))`;
+  return `
+(func $im2col_${mode} (param $x i32) (param $z i32) (param $C i32) (param $H i32) (param $W i32) (param $kh i32) (param $kw i32) (param $s i32)
   (local $Ho i32) (local $Wo i32) (local $i i32) (local $j i32) (local $c i32) (local $p i32)
   (local $px i32) (local $pz i32) (local $q i32) (local $kw2 i32) (local $rowx i32) (local $plane i32) (local $a i32) (local $b i32)
   (local.set $Ho (i32.add (i32.div_u (i32.sub (local.get $H) (local.get $kh)) (local.get $s)) (i32.const 1)))
@@ -233,31 +239,26 @@ const im2col = `
       (block $dc (loop $lc
         (br_if $dc (i32.ge_u (local.get $c) (local.get $C)))
         (local.set $p (i32.const 0))
+        ;; x[c, i·s, j·s], then one row down per p
+        (local.set $px (i32.add (i32.add (i32.shl (local.get $x) (i32.const 3)) (i32.mul (local.get $c) (local.get $plane)))
+          (i32.add (i32.mul (i32.mul (local.get $i) (local.get $s)) (local.get $rowx))
+            (i32.shl (i32.mul (local.get $j) (local.get $s)) (i32.const 3)))))
         (block $dp (loop $lp
           (br_if $dp (i32.ge_u (local.get $p) (local.get $kh)))
-          ;; x[c, i·s + p, j·s]
-          (local.set $px (i32.add (i32.add (i32.shl (local.get $x) (i32.const 3)) (i32.mul (local.get $c) (local.get $plane)))
-            (i32.add (i32.mul (i32.add (i32.mul (local.get $i) (local.get $s)) (local.get $p)) (local.get $rowx))
-              (i32.shl (i32.mul (local.get $j) (local.get $s)) (i32.const 3)))))
           (local.set $q (i32.const 0))
           (block $dq (loop $lq
             (br_if $dq (i32.ge_u (local.get $q) (local.get $kw2)))
             (local.set $a (i32.add (local.get $px) (local.get $q)))
             (local.set $b (i32.add (local.get $pz) (local.get $q)))
-            (if (i32.eqz (local.get $mode)) (then (v128.store (local.get $b) (v128.load (local.get $a))))
-              (else (if (i32.eq (local.get $mode) (i32.const 1))
-                (then (v128.store (local.get $b) (f64x2.add (v128.load (local.get $b)) (v128.load (local.get $a)))))
-                (else (v128.store (local.get $a) (f64x2.add (v128.load (local.get $a)) (v128.load (local.get $b))))))))
+            ${op('v128', 'f64x2.add')}
             (local.set $q (i32.add (local.get $q) (i32.const 16)))
             (br $lq)))
           (if (i32.and (local.get $kw) (i32.const 1)) (then
             (local.set $a (i32.add (local.get $px) (local.get $q)))
             (local.set $b (i32.add (local.get $pz) (local.get $q)))
-            (if (i32.eqz (local.get $mode)) (then (f64.store (local.get $b) (f64.load (local.get $a))))
-              (else (if (i32.eq (local.get $mode) (i32.const 1))
-                (then (f64.store (local.get $b) (f64.add (f64.load (local.get $b)) (f64.load (local.get $a)))))
-                (else (f64.store (local.get $a) (f64.add (f64.load (local.get $a)) (f64.load (local.get $b))))))))))
+            ${op('f64', 'f64.add')}))
           (local.set $pz (i32.add (local.get $pz) (i32.shl (local.get $kw) (i32.const 3))))
+          (local.set $px (i32.add (local.get $px) (local.get $rowx)))
           (local.set $p (i32.add (local.get $p) (i32.const 1)))
           (br $lp)))
         (local.set $c (i32.add (local.get $c) (i32.const 1)))
@@ -266,6 +267,12 @@ const im2col = `
       (br $lj)))
     (local.set $i (i32.add (local.get $i) (i32.const 1)))
     (br $li))))`;
+};
+const im2col = `${[0, 1, 2].map(im2colMode).join('')}
+(func (export "im2col") (param $x i32) (param $z i32) (param $C i32) (param $H i32) (param $W i32) (param $kh i32) (param $kw i32) (param $s i32) (param $mode i32)
+  (if (i32.eqz (local.get $mode)) (then (call $im2col_0 (local.get $x) (local.get $z) (local.get $C) (local.get $H) (local.get $W) (local.get $kh) (local.get $kw) (local.get $s)))
+    (else (if (i32.eq (local.get $mode) (i32.const 1)) (then (call $im2col_1 (local.get $x) (local.get $z) (local.get $C) (local.get $H) (local.get $W) (local.get $kh) (local.get $kw) (local.get $s)))
+      (else (call $im2col_2 (local.get $x) (local.get $z) (local.get $C) (local.get $H) (local.get $W) (local.get $kh) (local.get $kw) (local.get $s)))))))`;
 
 /**
  * tanh on pairs: t = e/(e + 2) with e = expm1(2|x|) (sign restored), accurate for every x
@@ -282,44 +289,64 @@ const TAYLOR = Array.from({ length: 13 }, (_, i) => {
   return 1 / f; // 1/(i+1)!: r·(1 + r·(1/2 + r·(1/6 + …)))
 });
 const f2 = (v: number) => `(v128.const f64x2 ${v.toPrecision(17)} ${v.toPrecision(17)})`;
+/** Statements computing t = tanh of the vector in $x<v> into $t<v> (locals suffixed by v). */
+function tanhSteps(v: string): string {
+  const L = (n: string) => `(local.get $${n}${v})`;
+  const horner = TAYLOR.slice(0, -1).reverse().reduce((acc, c) => `(f64x2.add ${f2(c)} (f64x2.mul ${L('r')} ${acc}))`, f2(TAYLOR[TAYLOR.length - 1]!));
+  return `;; y = min(2|x|, 40); k = nearest(y/ln2); r = (y − k·ln2_hi) − k·ln2_lo
+(local.set $y${v} (f64x2.min (f64x2.mul (f64x2.abs ${L('x')}) ${f2(2)}) ${f2(40)}))
+(local.set $k${v} (f64x2.nearest (f64x2.mul ${L('y')} ${f2(1 / Math.LN2)})))
+(local.set $r${v} (f64x2.sub (f64x2.sub ${L('y')} (f64x2.mul ${L('k')} (v128.const i64x2 0x3fe62e42fee00000 0x3fe62e42fee00000)))
+  (f64x2.mul ${L('k')} (v128.const i64x2 0x3dea39ef35793c76 0x3dea39ef35793c76))))
+;; p = expm1(r) = r·(1 + r·(1/2! + r·(1/3! + … r/13!))); 2^k from the exponent bits (0 ≤ k ≤ 58)
+(local.set $p${v} (f64x2.mul ${L('r')} ${horner}))
+(local.set $w${v} (i64x2.shl (i64x2.add (i64x2.extend_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero ${L('k')})) (v128.const i64x2 1023 1023)) (i32.const 52)))
+;; e = 2^k·p + (2^k − 1); t = e/(e + 2) with x's sign
+(local.set $e${v} (f64x2.add (f64x2.mul ${L('w')} ${L('p')}) (f64x2.sub ${L('w')} ${f2(1)})))
+(local.set $t${v} (v128.or (f64x2.abs (f64x2.div ${L('e')} (f64x2.add ${L('e')} ${f2(2)})))
+  (v128.and ${L('x')} (v128.const i64x2 0x8000000000000000 0x8000000000000000))))`;
+}
+const TANH_LOCALS = ['x', 'y', 'k', 'r', 'p', 'w', 'e', 't'];
+/** Vectors per iteration of the main loop: the polynomial is a chain of dependent steps, and four independent chains keep the multipliers busy. */
+const TANH_UNROLL = 4;
+const tanhStore = (v: string, off: number) => `(v128.store offset=${off} (local.get $pz) (local.get $t${v}))
+(if (local.get $deriv) (then
+  (v128.store offset=${off} (i32.add (local.get $pz) (local.get $nb)) (f64x2.sub ${f2(1)} (f64x2.mul (local.get $t${v}) (local.get $t${v}))))))`;
+const tanhUnrolled = [...Array(TANH_UNROLL).keys()];
 const tanh = `
-(func $tanh2 (param $x v128) (result v128)
-  (local $y v128) (local $k v128) (local $r v128) (local $p v128) (local $two v128) (local $e v128)
-  ;; y = min(2|x|, 40)
-  (local.set $y (f64x2.min (f64x2.mul (f64x2.abs (local.get $x)) ${f2(2)}) ${f2(40)}))
-  (local.set $k (f64x2.nearest (f64x2.mul (local.get $y) ${f2(1 / Math.LN2)})))
-  ;; r = (y − k·ln2_hi) − k·ln2_lo
-  (local.set $r (f64x2.sub (f64x2.sub (local.get $y) (f64x2.mul (local.get $k) (v128.const i64x2 0x3fe62e42fee00000 0x3fe62e42fee00000)))
-    (f64x2.mul (local.get $k) (v128.const i64x2 0x3dea39ef35793c76 0x3dea39ef35793c76))))
-  ;; p = expm1(r) = r·(1 + r·(1/2! + r·(1/3! + … r/13!)))
-  (local.set $p (f64x2.mul (local.get $r) ${TAYLOR.slice(0, -1).reverse().reduce((acc, c) => `(f64x2.add ${f2(c)} (f64x2.mul (local.get $r) ${acc}))`, f2(TAYLOR[TAYLOR.length - 1]!))}))
-  ;; 2^k from the exponent bits (0 ≤ k ≤ 58)
-  (local.set $two (i64x2.shl (i64x2.add (i64x2.extend_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero (local.get $k))) (v128.const i64x2 1023 1023)) (i32.const 52)))
-  ;; e = 2^k·p + (2^k − 1)
-  (local.set $e (f64x2.add (f64x2.mul (local.get $two) (local.get $p)) (f64x2.sub (local.get $two) ${f2(1)})))
-  ;; t = e/(e + 2), with x's sign
-  (v128.or (f64x2.abs (f64x2.div (local.get $e) (f64x2.add (local.get $e) ${f2(2)})))
-    (v128.and (local.get $x) (v128.const i64x2 0x8000000000000000 0x8000000000000000))))
 (func (export "tanh") (param $x i32) (param $z i32) (param $n i32) (param $deriv i32)
-  (local $px i32) (local $pz i32) (local $end i32) (local $t v128) (local $nb i32)
+  (local $px i32) (local $pz i32) (local $end i32) (local $nb i32)
+  ${[...tanhUnrolled.map(String), 's'].flatMap((v) => TANH_LOCALS.map((l) => `(local $${l}${v} v128)`)).join(' ')}
   (local.set $px (i32.shl (local.get $x) (i32.const 3)))
   (local.set $pz (i32.shl (local.get $z) (i32.const 3)))
   (local.set $nb (i32.shl (local.get $n) (i32.const 3)))
-  (local.set $end (i32.add (local.get $px) (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3))))
+  ;; ${2 * TANH_UNROLL} elements at a time
+  (local.set $end (i32.add (local.get $px) (i32.shl (i32.and (local.get $n) (i32.const ${-2 * TANH_UNROLL})) (i32.const 3))))
   (block $done (loop $l
     (br_if $done (i32.ge_u (local.get $px) (local.get $end)))
-    (local.set $t (call $tanh2 (v128.load (local.get $px))))
-    (v128.store (local.get $pz) (local.get $t))
-    (if (local.get $deriv) (then
-      (v128.store (i32.add (local.get $pz) (local.get $nb)) (f64x2.sub ${f2(1)} (f64x2.mul (local.get $t) (local.get $t))))))
+${ind(tanhUnrolled.map((u) => `(local.set $x${u} (v128.load offset=${16 * u} (local.get $px)))`).join('\n'), 4)}
+${ind(tanhUnrolled.map((u) => tanhSteps(String(u))).join('\n'), 4)}
+${ind(tanhUnrolled.map((u) => tanhStore(String(u), 16 * u)).join('\n'), 4)}
+    (local.set $px (i32.add (local.get $px) (i32.const ${16 * TANH_UNROLL})))
+    (local.set $pz (i32.add (local.get $pz) (i32.const ${16 * TANH_UNROLL})))
+    (br $l)))
+  ;; then two at a time
+  (local.set $end (i32.add (i32.shl (local.get $x) (i32.const 3)) (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3))))
+  (block $done2 (loop $l2
+    (br_if $done2 (i32.ge_u (local.get $px) (local.get $end)))
+    (local.set $xs (v128.load (local.get $px)))
+${ind(tanhSteps('s'), 4)}
+${ind(tanhStore('s', 0), 4)}
     (local.set $px (i32.add (local.get $px) (i32.const 16)))
     (local.set $pz (i32.add (local.get $pz) (i32.const 16)))
-    (br $l)))
+    (br $l2)))
+  ;; a last odd element in both lanes of the same code
   (if (i32.and (local.get $n) (i32.const 1)) (then
-    (local.set $t (call $tanh2 (f64x2.splat (f64.load (local.get $px)))))
-    (f64.store (local.get $pz) (f64x2.extract_lane 0 (local.get $t)))
+    (local.set $xs (f64x2.splat (f64.load (local.get $px))))
+${ind(tanhSteps('s'), 4)}
+    (f64.store (local.get $pz) (f64x2.extract_lane 0 (local.get $ts)))
     (if (local.get $deriv) (then
-      (f64.store (i32.add (local.get $pz) (local.get $nb)) (f64x2.extract_lane 0 (f64x2.sub ${f2(1)} (f64x2.mul (local.get $t) (local.get $t))))))))))`;
+      (f64.store (i32.add (local.get $pz) (local.get $nb)) (f64x2.extract_lane 0 (f64x2.sub ${f2(1)} (f64x2.mul (local.get $ts) (local.get $ts))))))))))`;
 
 /** The whole module's text. */
 export function simdWat(): string {

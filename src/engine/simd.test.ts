@@ -136,8 +136,9 @@ test('tanh and 1 − tanh² equal Math.tanh to 3ε over the whole line, ±0, ±�
   const xs = [...edges, ...edges.map((x) => -x), Number.NaN];
   const rng = uniformStream(11);
   for (let i = 0; i < 20_000; i++) xs.push((rng() < 0.5 ? -1 : 1) * 10 ** (-12 + Math.log10(40e12) * rng()));
-  xs.push(0.7); // an odd count: the last element takes the one-lane path
+  xs.push(0.7, -3.25); // 20,047: eight at a time, then pairs, then the last one alone
   const n = xs.length;
+  assert.equal(n % 8, 7);
   const { heap, kernels } = simdHeap(4 * n + 8);
   heap.set(xs, 1);
   kernels.tanh(1, n + 2, n, 1);
@@ -156,4 +157,33 @@ test('tanh and 1 − tanh² equal Math.tanh to 3ε over the whole line, ±0, ±�
   }
   assert.ok(worst > 0, 'the two implementations are not the same code');
   console.log(`tanh: largest relative difference from Math.tanh ${worst.toExponential(2)}`);
+});
+
+test('im2col puts, adds and (mode 2) scatters back the patches, against a plain loop, for several shapes and strides', () => {
+  const rng = uniformStream(12);
+  let checked = 0;
+  for (const [C, H, W, kh, kw, s] of [[1, 7, 6, 3, 3, 1], [2, 9, 8, 5, 5, 2], [3, 5, 5, 2, 4, 1], [1, 4, 4, 1, 1, 3], [2, 6, 7, 4, 2, 2]] as const) {
+    const Ho = Math.floor((H - kh) / s) + 1, Wo = Math.floor((W - kw) / s) + 1, cols = C * kh * kw;
+    const X = 3, Z = 3 + C * H * W + 1; // odd offsets
+    const { heap, kernels } = simdHeap(Z + Ho * Wo * cols + 8);
+    fill(heap, X, C * H * W, rng);
+    const x0 = heap.slice(X, X + C * H * W);
+    const at = (i: number, j: number, c: number, p: number, q: number) => c * H * W + (i * s + p) * W + j * s + q;
+    for (const mode of [0, 1, 2]) {
+      heap.set(x0, X);
+      fill(heap, Z, Ho * Wo * cols, rng);
+      const z0 = heap.slice(Z, Z + Ho * Wo * cols);
+      kernels.im2col(X, Z, C, H, W, kh, kw, s, mode);
+      const want = mode === 2 ? Float64Array.from(x0) : Float64Array.from(z0);
+      let r = 0;
+      for (let i = 0; i < Ho; i++) for (let j = 0; j < Wo; j++) for (let c = 0; c < C; c++) for (let p = 0; p < kh; p++) for (let q = 0; q < kw; q++, r++) {
+        if (mode === 0) want[r] = x0[at(i, j, c, p, q)]!;
+        else if (mode === 1) want[r]! += x0[at(i, j, c, p, q)]!;
+        else want[at(i, j, c, p, q)]! += z0[r]!;
+      }
+      assert.deepEqual(mode === 2 ? heap.slice(X, X + C * H * W) : heap.slice(Z, Z + Ho * Wo * cols), want, `mode ${mode}, ${C}×${H}×${W}, kernel ${kh}×${kw}, stride ${s}`);
+      checked++;
+    }
+  }
+  assert.equal(checked, 15);
 });
