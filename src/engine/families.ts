@@ -53,8 +53,8 @@ export interface FamilyRule<F extends Family> {
   steps(prim: FamilyParts[F], node: OpNode, z: Placed, xs: readonly Placed[], cx: StepContext): void;
   /** The highest derivative order the family can give for this primitive. */
   maxOrder(prim: FamilyParts[F]): number;
-  /** Heap elements a node needs beyond its planes. */
-  scratch(size: number, K: number): number;
+  /** Heap elements a node needs beyond its planes (`planes`: how many it has), placed right after them. */
+  scratch(size: number, K: number, planes: number): number;
   /** For z = x.flat[s…]: s, so z can live inside x's memory; otherwise undefined. */
   view(prim: FamilyParts[F], params: PrimParams[PrimName]): number | undefined;
 }
@@ -159,10 +159,13 @@ export const families: { [F in Family]: FamilyRule<F> } = {
     steps(prim, node, z, xs, { heap: h, K, simd, forward: fwd, backward: bwd }) {
       const x = xs[0]!, n = z.size;
       const derivs = prim.derivs(node.params, simd);
-      const d = z.extraOff, x0 = at(x, 0);
+      // With plane ∅ alone (values and plain gradients), the table's first row f(x_∅) *is* z_∅:
+      // the table starts at z's plane and runs on into the scratch after it, so no copy.
+      const alone = z.planes.length === 1;
+      const d = alone ? at(z, 0) : z.extraOff, x0 = at(x, 0);
       fwd.push(() => derivs(h, x0, n, K, h, d));
       const live = new Set(x.planes);
-      for (const s of z.planes) {
+      for (const s of alone ? [] : z.planes) {
         const zo = at(z, s);
         let first = true;
         for (const pi of s === 0 ? [[]] : livePartitions(s, live)) {
@@ -188,7 +191,7 @@ export const families: { [F in Family]: FamilyRule<F> } = {
       }
     },
     maxOrder: (prim) => prim.maxOrder,
-    scratch: (size, K) => (K + 1) * size,
+    scratch: (size, K, planes) => (planes === 1 ? K : K + 1) * size,
     view: noView,
   },
 
@@ -216,7 +219,7 @@ export interface NodeRule {
   adjoints(planes: readonly number[], xs: readonly Placed[]): number[];
   steps(z: Placed, xs: readonly Placed[], cx: StepContext): void;
   readonly maxOrder: number;
-  scratch(size: number, K: number): number;
+  scratch(size: number, K: number, planes: number): number;
   /** For a view z = x.flat[s…]: s. */
   readonly view: number | undefined;
 }

@@ -111,7 +111,7 @@ class Executable {
         continue;
       }
       top += planes.length * size;
-      const extra = rule ? rule.scratch(size, K) : 0;
+      const extra = rule ? rule.scratch(size, K, planes.length) : 0;
       if (extra > 0) {
         rt.extraOff = top;
         top += extra;
