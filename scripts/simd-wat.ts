@@ -9,6 +9,8 @@
  *   matmulNT(a, b, z, m, k, n, acc)   z (+)= a·bᵀ     a [m,k], b [n,k]
  *   im2col(x, z, C, H, W, kh, kw, s, mode)   patches of x [C,H,W] into z, or back (mode 2)
  *   tanh(x, z, n, deriv)              z = tanh(x) (and 1 − tanh² after it)
+ *   copy(x, z, n, acc), scale(c, x, z, n, acc), mul(a, b, z, n, acc), mul3(a, b, c, z, n, acc)
+ *                                     z (+)= x, c·x, a⊙b, (a⊙b)⊙c elementwise
  *
  * Why tiles: a product of a row of a by a column block of b that keeps a 4×4 (or 2×4) block of z
  * in registers loads each operand once per several multiply-adds, where the axpy/dot loops
@@ -348,6 +350,39 @@ ${ind(tanhSteps('s'), 4)}
     (if (local.get $deriv) (then
       (f64.store (i32.add (local.get $pz) (local.get $nb)) (f64x2.extract_lane 0 (f64x2.sub ${f2(1)} (f64x2.mul (local.get $ts) (local.get $ts))))))))))`;
 
+/**
+ * Elementwise z (+)= f(inputs) over n elements, two at a time then a last one: `ins` names the
+ * input offsets, `f` builds the expression from their loads (vector or scalar), `extra` more params.
+ */
+function elementwise(name: string, ins: string[], f: (t: 'v128' | 'f64', load: (i: string) => string) => string, extra = ''): string {
+  const ptrs = ins.map((i) => `$p${i}`);
+  const loadAt = (t: 'v128' | 'f64') => (i: string) => `(${t}.load (local.get $p${i}))`;
+  const addOp = (t: 'v128' | 'f64') => (t === 'v128' ? 'f64x2.add' : 'f64.add');
+  const body = (t: 'v128' | 'f64') => `(if (local.get $acc)
+  (then (${t}.store (local.get $pz) (${addOp(t)} (${t}.load (local.get $pz)) ${f(t, loadAt(t))})))
+  (else (${t}.store (local.get $pz) ${f(t, loadAt(t))})))`;
+  const step = (bytes: number) => [...ptrs, '$pz'].map((q) => `(local.set ${q} (i32.add (local.get ${q}) (i32.const ${bytes})))`).join(' ');
+  return `
+(func (export "${name}") ${extra}${ins.map((i) => `(param $${i} i32) `).join('')}(param $z i32) (param $n i32) (param $acc i32)
+  ${ptrs.map((q) => `(local ${q} i32)`).join(' ')} (local $pz i32) (local $end i32)
+  ${ins.map((i) => `(local.set $p${i} (i32.shl (local.get $${i}) (i32.const 3)))`).join(' ')}
+  (local.set $pz (i32.shl (local.get $z) (i32.const 3)))
+  (local.set $end (i32.add (local.get $pz) (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3))))
+  (block $done (loop $l
+    (br_if $done (i32.ge_u (local.get $pz) (local.get $end)))
+${ind(body('v128'), 4)}
+    ${step(16)}
+    (br $l)))
+  (if (i32.and (local.get $n) (i32.const 1)) (then
+${ind(body('f64'), 4)})))`;
+}
+const elementwiseKernels = [
+  elementwise('copy', ['x'], (_t, ld) => ld('x')),
+  elementwise('scale', ['x'], (t, ld) => (t === 'v128' ? `(f64x2.mul (f64x2.splat (local.get $c)) ${ld('x')})` : `(f64.mul (local.get $c) ${ld('x')})`), '(param $c f64) '),
+  elementwise('mul', ['a', 'b'], (t, ld) => `(${t === 'v128' ? 'f64x2' : 'f64'}.mul ${ld('a')} ${ld('b')})`),
+  elementwise('mul3', ['a', 'b', 'c'], (t, ld) => { const m = t === 'v128' ? 'f64x2.mul' : 'f64.mul'; return `(${m} (${m} ${ld('a')} ${ld('b')}) ${ld('c')})`; }),
+].join('');
+
 /** The whole module's text. */
 export function simdWat(): string {
   const parts = [
@@ -362,6 +397,7 @@ export function simdWat(): string {
     ind(exports),
     ind(im2col),
     ind(tanh),
+    ind(elementwiseKernels),
     ')',
   ];
   return parts.join('\n') + '\n';

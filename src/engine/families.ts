@@ -72,6 +72,25 @@ function complements(reached: readonly (readonly [x: Placed, factor: readonly nu
   return [...need].sort((a, b) => a - b);
 }
 
+/**
+ * z (+)= Π_j h[offs[j] + i] for i < n: up to three factors in WebAssembly, more (high orders
+ * only) in a generated loop; both multiply left to right, so the bits agree.
+ */
+function productStep(h: Float64Array, simd: SimdKernels, offs: readonly number[], zo: number, n: number, acc: boolean): Step {
+  const a = acc ? 1 : 0;
+  const [o0, o1, o2] = offs as [number, number, number];
+  switch (offs.length) {
+    case 1: return () => simd.copy(o0, zo, n, a);
+    case 2: return () => simd.mul(o0, o1, zo, n, a);
+    case 3: return () => simd.mul3(o0, o1, o2, zo, n, a);
+    default: {
+      const prod = product(n, offs.length, acc);
+      const arrs = offs.map(() => h);
+      return () => prod(arrs, offs, h, zo);
+    }
+  }
+}
+
 const noScratch = () => 0;
 const noView = () => undefined;
 
@@ -170,9 +189,7 @@ export const families: { [F in Family]: FamilyRule<F> } = {
         let first = true;
         for (const pi of s === 0 ? [[]] : livePartitions(s, live)) {
           const offs = [d + pi.length * n, ...pi.map((b) => at(x, b))];
-          const prod = product(n, offs.length, !first);
-          const arrs = offs.map(() => h);
-          fwd.push(() => prod(arrs, offs, h, zo));
+          fwd.push(productStep(h, simd, offs, zo, n, !first));
           first = false;
         }
       }
@@ -183,9 +200,7 @@ export const families: { [F in Family]: FamilyRule<F> } = {
           if (z.adjSlot[r & ~b]! < 0) continue;
           for (const pi of livePartitions(b, live)) {
             const offs = [d + (pi.length + 1) * n, adjAt(z, r & ~b), ...pi.map((bb) => at(x, bb))];
-            const prod = product(n, offs.length, true);
-            const arrs = offs.map(() => h);
-            bwd.push(() => prod(arrs, offs, h, xo));
+            bwd.push(productStep(h, simd, offs, xo, n, true));
           }
         }
       }

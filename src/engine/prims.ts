@@ -171,21 +171,19 @@ function gatherKernel(map: Int32Array): LinearKernel {
   };
 }
 
-/** A linear kernel z[i] = x[i] (reshape, add's two sides). */
-function identityKernel(n: number): LinearKernel {
-  const put = K.copy(n, false), add = K.copy(n, true);
+/** A linear kernel z[i] = x[i] (reshape, add's two sides), in WebAssembly over the heap. */
+function identityKernel(n: number, simd: SimdKernels): LinearKernel {
   return {
-    apply: (_i, x, xo, z, zo, acc) => (acc ? add : put)(x, xo, z, zo),
-    transpose: (_i, zt, zto, xt, xto) => add(zt, zto, xt, xto),
+    apply: (_i, _x, xo, _z, zo, acc) => simd.copy(xo, zo, n, acc ? 1 : 0),
+    transpose: (_i, _zt, zto, _xt, xto) => simd.copy(zto, xto, n, 1),
   };
 }
 
 /** z = c·x for a constant c; its transpose is the same scaling. */
-function scaleKernel(n: number, c: number): LinearKernel {
-  const put = K.scaleInto(n, false), add = K.scaleInto(n, true);
+function scaleKernel(n: number, c: number, simd: SimdKernels): LinearKernel {
   return {
-    apply: (_i, x, xo, z, zo, acc) => (acc ? add : put)(c, x, xo, z, zo),
-    transpose: (_i, zt, zto, xt, xto) => add(c, zt, zto, xt, xto),
+    apply: (_i, _x, xo, _z, zo, acc) => simd.scale(c, xo, zo, n, acc ? 1 : 0),
+    transpose: (_i, _zt, zto, _xt, xto) => simd.scale(c, zto, xto, n, 1),
   };
 }
 
@@ -297,11 +295,11 @@ function ipow(v: number, e: number): number {
 
 export const prims: { [P in PrimName]: Prim<P> } = {
   // z = x + y
-  add: { family: 'linear', shape: sameShapes('add'), diff: [0, 1], make: (z) => identityKernel(z.size) },
+  add: { family: 'linear', shape: sameShapes('add'), diff: [0, 1], make: (z, _aux, simd) => identityKernel(z.size, simd) },
   // z = −x
-  neg: { family: 'linear', shape: unaryShape, diff: [0], make: (z) => scaleKernel(z.size, -1) },
+  neg: { family: 'linear', shape: unaryShape, diff: [0], make: (z, _aux, simd) => scaleKernel(z.size, -1, simd) },
   // z = c·x for a constant c
-  scale: { family: 'linear', shape: unaryShape, diff: [0], make: (z) => scaleKernel(z.size, z.params.c) },
+  scale: { family: 'linear', shape: unaryShape, diff: [0], make: (z, _aux, simd) => scaleKernel(z.size, z.params.c, simd) },
   reshape: {
     family: 'linear',
     diff: [0],
@@ -309,7 +307,7 @@ export const prims: { [P in PrimName]: Prim<P> } = {
       if (sizeOf(shape) !== xs[0]!.size) throw new InputError(`reshape: cannot reshape ${fmtShape(xs[0]!.shape)} (size ${xs[0]!.size}) to ${fmtShape(shape)} (size ${sizeOf(shape)})`);
       return shape;
     },
-    make: (z) => identityKernel(z.size),
+    make: (z, _aux, simd) => identityKernel(z.size, simd),
     view: () => 0,
   },
   // z = x.flat[start : start + size(shape)], reshaped
@@ -322,12 +320,11 @@ export const prims: { [P in PrimName]: Prim<P> } = {
       }
       return shape;
     },
-    make: (z) => {
+    make: (z, _aux, simd) => {
       const n = z.size, s = z.params.start;
-      const put = K.copy(n, false), add = K.copy(n, true);
       return {
-        apply: (_i, x, xo, out, zo, acc) => (acc ? add : put)(x, xo + s, out, zo),
-        transpose: (_i, zt, zto, xt, xto) => add(zt, zto, xt, xto + s),
+        apply: (_i, _x, xo, _out, zo, acc) => simd.copy(xo + s, zo, n, acc ? 1 : 0),
+        transpose: (_i, _zt, zto, _xt, xto) => simd.copy(zto, xto + s, n, 1),
       };
     },
     view: ({ start }) => start,
@@ -433,13 +430,12 @@ export const prims: { [P in PrimName]: Prim<P> } = {
   mul: {
     family: 'bilinear',
     shape: sameShapes('mul'),
-    make: (z) => {
+    make: (z, simd) => {
       const n = z.size;
-      const put = K.mul2(n, false), add = K.mul2(n, true);
       return {
-        apply: (x, xo, y, yo, out, zo, acc) => (acc ? add : put)(x, xo, y, yo, out, zo),
-        tx: (y, yo, zt, zto, xt, xto) => add(y, yo, zt, zto, xt, xto),
-        ty: (x, xo, zt, zto, yt, yto) => add(x, xo, zt, zto, yt, yto),
+        apply: (_x, xo, _y, yo, _out, zo, acc) => simd.mul(xo, yo, zo, n, acc ? 1 : 0),
+        tx: (_y, yo, _zt, zto, _xt, xto) => simd.mul(yo, zto, xto, n, 1),
+        ty: (_x, xo, _zt, zto, _yt, yto) => simd.mul(xo, zto, yto, n, 1),
       };
     },
   },

@@ -187,3 +187,35 @@ test('im2col puts, adds and (mode 2) scatters back the patches, against a plain 
   }
   assert.equal(checked, 15);
 });
+
+test('copy, scale, mul and mul3 compute z (+)= x, c·x, a⊙b, (a⊙b)⊙c for n = 0…9 at odd offsets, and write nothing else', () => {
+  const rng = uniformStream(13);
+  const { heap, kernels } = simdHeap(512);
+  const A = 1, B = 31, C = 61, Z = 91;
+  let checked = 0;
+  for (let n = 0; n <= 9; n++) {
+    for (const acc of [0, 1]) {
+      for (const kind of ['copy', 'scale', 'mul', 'mul3'] as const) {
+        heap.fill(7);
+        fill(heap, A, n, rng); fill(heap, B, n, rng); fill(heap, C, n, rng); fill(heap, Z, n, rng);
+        const before = heap.slice();
+        if (kind === 'copy') kernels.copy(A, Z, n, acc);
+        else if (kind === 'scale') kernels.scale(-0.375, A, Z, n, acc);
+        else if (kind === 'mul') kernels.mul(A, B, Z, n, acc);
+        else kernels.mul3(A, B, C, Z, n, acc);
+        for (let i = 0; i < before.length; i++) {
+          const j = i - Z;
+          if (j < 0 || j >= n) {
+            assert.equal(heap[i], before[i], `${kind} n=${n} wrote outside z at ${i}`);
+            continue;
+          }
+          const a = before[A + j]!, b = before[B + j]!, c = before[C + j]!;
+          const term = kind === 'copy' ? a : kind === 'scale' ? -0.375 * a : kind === 'mul' ? a * b : a * b * c;
+          assert.equal(heap[i], acc ? before[i]! + term : term, `${kind} n=${n} acc=${acc} entry ${j}`);
+          checked++;
+        }
+      }
+    }
+  }
+  assert.equal(checked, 45 * 2 * 4);
+});

@@ -15,6 +15,11 @@ export interface SimdKernels {
   im2col(x: number, z: number, C: number, H: number, W: number, kh: number, kw: number, s: number, mode: number): void;
   /** z[i] = tanh(x[i]) for i < n and, with deriv = 1, z[n + i] = 1 − tanh²(x[i]). */
   tanh(x: number, z: number, n: number, deriv: number): void;
+  /** Elementwise over n entries, acc = 1 adding into z: z (+)= x, c·x, a⊙b, (a⊙b)⊙c (products in that order). */
+  copy(x: number, z: number, n: number, acc: number): void;
+  scale(c: number, x: number, z: number, n: number, acc: number): void;
+  mul(a: number, b: number, z: number, n: number, acc: number): void;
+  mul3(a: number, b: number, c: number, z: number, n: number, acc: number): void;
 }
 
 // Node has WebAssembly, but TypeScript declares it only in the DOM libs: declare what we use.
