@@ -236,6 +236,7 @@ class Executable {
     }
     const g = this.heap, go = p.adjOff; // need(θ) = {F}: one plane
     if (acc) for (let i = 0; i < P; i++) out[offset + i]! += scale * g[go + i]!;
+    else if (scale === 1) out.set(g.subarray(go, go + P), offset); // a memcpy: 1·x is x, bit for bit
     else for (let i = 0; i < P; i++) out[offset + i] = scale * g[go + i]!;
   }
 }
