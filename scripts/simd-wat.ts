@@ -27,10 +27,10 @@
 
 const ind = (s: string, n = 2) => s.split('\n').map((l) => (l ? ' '.repeat(n) + l : l)).join('\n');
 
-/** An a·b tile of R rows × C columns (C = 4: two vectors, 2: one, 1: a scalar). */
+/** An a·b tile of R rows × C columns (C/2 vectors per row, or C = 1: a scalar). */
 function nnTile(R: number, C: number): string {
   const rows = [...Array(R).keys()];
-  const vecs = C === 4 ? [0, 1] : C === 2 ? [0] : [];
+  const vecs = C === 1 ? [] : [...Array(C / 2).keys()];
   const scalar = C === 1;
   const accs = rows.flatMap((q) => (scalar ? [`$c${q}`] : vecs.map((v) => `$c${q}_${v}`)));
   const locals = [
@@ -79,42 +79,43 @@ ${ind(body.trimEnd(), 4)}
 ${ind(store.trimEnd())})`;
 }
 
-/** The band of R rows of z (+)= a·b: tiles of 4, then 2, then 1 columns. */
-function nnBand(R: number): string {
-  const call = (C: number) => `(call $nn_${R}_${C} (local.get $pa) (local.get $sai) (local.get $sar) (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3))) (i32.add (local.get $pz) (i32.shl (local.get $j) (i32.const 3))) (local.get $k) (local.get $rowb) (local.get $acc))`;
+/** Tile sizes from `main` down by halves to 1: the main size loops, each smaller one covers a remainder at most once. */
+const halves = (main: number) => {
+  const out = [main];
+  while (out[out.length - 1]! > 1) out.push(out[out.length - 1]! / 2);
+  return out;
+};
+
+/** `call(size)` for tiles of `main`, then of each half, stepping `index` up to `limit`. */
+function tiled(main: number, index: string, limit: string, call: (size: number) => string, label: string): string {
+  return halves(main).map((size, t) => {
+    const fits = `(i32.le_u (i32.add (local.get ${index}) (i32.const ${size})) (local.get ${limit}))`;
+    const step = `(local.set ${index} (i32.add (local.get ${index}) (i32.const ${size})))`;
+    return t === 0
+      ? `(block $${label}d (loop $${label}l\n  (br_if $${label}d (i32.eqz ${fits}))\n  ${call(size)}\n  ${step}\n  (br $${label}l)))`
+      : `(if ${fits} (then\n  ${call(size)}\n  ${step}))`;
+  }).join('\n');
+}
+
+/** The band of R rows of z (+)= a·b: column tiles of C, then of its halves. */
+function nnBand(R: number, C: number): string {
+  const call = (c: number) => `(call $nn_${R}_${c} (local.get $pa) (local.get $sai) (local.get $sar) (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3))) (i32.add (local.get $pz) (i32.shl (local.get $j) (i32.const 3))) (local.get $k) (local.get $rowb) (local.get $acc))`;
   return `
 (func $nn_band_${R} (param $pa i32) (param $sai i32) (param $sar i32) (param $b i32) (param $pz i32) (param $k i32) (param $n i32) (param $rowb i32) (param $acc i32)
   (local $j i32)
-  (block $d4 (loop $l4
-    (br_if $d4 (i32.gt_u (i32.add (local.get $j) (i32.const 4)) (local.get $n)))
-    ${call(4)}
-    (local.set $j (i32.add (local.get $j) (i32.const 4)))
-    (br $l4)))
-  (if (i32.le_u (i32.add (local.get $j) (i32.const 2)) (local.get $n)) (then
-    ${call(2)}
-    (local.set $j (i32.add (local.get $j) (i32.const 2)))))
-  (if (i32.lt_u (local.get $j) (local.get $n)) (then
-    ${call(1)})))`;
+${ind(tiled(C, '$j', '$n', call, 'c'))})`;
 }
 
 /** z (+)= a·b with a read at a + i·sai + r·sar (bytes): matmul (sai = 8k, sar = 8) and matmulTN (sai = 8, sar = 8m). */
-const gemm = `
+function gemm(R: number): string {
+  const call = (r: number) => `(call $nn_band_${r} (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $sai))) (local.get $sai) (local.get $sar) (local.get $b)
+    (i32.add (local.get $z) (i32.mul (local.get $i) (local.get $rowb))) (local.get $k) (local.get $n) (local.get $rowb) (local.get $acc))`;
+  return `
 (func $gemm (param $a i32) (param $sai i32) (param $sar i32) (param $b i32) (param $z i32) (param $m i32) (param $k i32) (param $n i32) (param $acc i32)
   (local $i i32) (local $rowb i32)
   (local.set $rowb (i32.shl (local.get $n) (i32.const 3)))
-  (block $d4 (loop $l4
-    (br_if $d4 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $m)))
-    (call $nn_band_4 (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $sai))) (local.get $sai) (local.get $sar) (local.get $b)
-      (i32.add (local.get $z) (i32.mul (local.get $i) (local.get $rowb))) (local.get $k) (local.get $n) (local.get $rowb) (local.get $acc))
-    (local.set $i (i32.add (local.get $i) (i32.const 4)))
-    (br $l4)))
-  (if (i32.le_u (i32.add (local.get $i) (i32.const 2)) (local.get $m)) (then
-    (call $nn_band_2 (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $sai))) (local.get $sai) (local.get $sar) (local.get $b)
-      (i32.add (local.get $z) (i32.mul (local.get $i) (local.get $rowb))) (local.get $k) (local.get $n) (local.get $rowb) (local.get $acc))
-    (local.set $i (i32.add (local.get $i) (i32.const 2)))))
-  (if (i32.lt_u (local.get $i) (local.get $m)) (then
-    (call $nn_band_1 (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $sai))) (local.get $sai) (local.get $sar) (local.get $b)
-      (i32.add (local.get $z) (i32.mul (local.get $i) (local.get $rowb))) (local.get $k) (local.get $n) (local.get $rowb) (local.get $acc)))))`;
+${ind(tiled(R, '$i', '$m', call, 'r'))})`;
+}
 
 /** An a·bᵀ tile: R rows of a (at pa, pa + rowk) against C rows of b, each entry a two-lane dot. */
 function ntTile(R: number, C: number): string {
@@ -140,7 +141,7 @@ function ntTile(R: number, C: number): string {
   for (const q of rs) {
     for (const c of cs) {
       const zAddr = `(i32.add (local.get $pz) (i32.const ${c * 8}))`;
-      const zq = q === 0 ? zAddr : `(i32.add ${zAddr} (local.get $rowz))`;
+      const zq = q === 0 ? zAddr : `(i32.add ${zAddr} (i32.mul (local.get $rowz) (i32.const ${q})))`;
       fin += `(local.set $t (f64.add (f64x2.extract_lane 0 (local.get $s${q}_${c})) (f64x2.extract_lane 1 (local.get $s${q}_${c}))))
 (if (local.get $odd) (then (local.set $t (f64.add (local.get $t) (f64.mul (f64.load (local.get $a${q})) (f64.load (local.get $b${c})))))))
 (if (local.get $acc) (then (local.set $t (f64.add (local.get $t) (f64.load ${zq})))))
@@ -161,47 +162,25 @@ ${ind(body.trimEnd(), 4)}
 ${ind(fin.trimEnd())})`;
 }
 
-/** z (+)= a·bᵀ: bands of 2 rows (tiles of 4 then 1 columns of z), then a last row. */
-const matmulNT = `
-(func $nt_band_2 (param $pa i32) (param $b i32) (param $pz i32) (param $k i32) (param $n i32) (param $rowk i32) (param $rowz i32) (param $acc i32)
+/** z (+)= a·bᵀ: row bands of R (then halves), each in column tiles of C (then halves). */
+function matmulNT(R: number, C: number): string {
+  const bands = halves(R).map((r) => {
+    const call = (c: number) => `(call $nt_${r}_${c} (local.get $pa) (i32.add (local.get $b) (i32.mul (local.get $j) (local.get $rowk))) (i32.add (local.get $pz) (i32.shl (local.get $j) (i32.const 3))) (local.get $k) (local.get $rowk) (local.get $rowz) (local.get $acc))`;
+    return `
+(func $nt_band_${r} (param $pa i32) (param $b i32) (param $pz i32) (param $k i32) (param $n i32) (param $rowk i32) (param $rowz i32) (param $acc i32)
   (local $j i32)
-  (block $d4 (loop $l4
-    (br_if $d4 (i32.gt_u (i32.add (local.get $j) (i32.const 4)) (local.get $n)))
-    (call $nt_2_4 (local.get $pa) (i32.add (local.get $b) (i32.mul (local.get $j) (local.get $rowk))) (i32.add (local.get $pz) (i32.shl (local.get $j) (i32.const 3))) (local.get $k) (local.get $rowk) (local.get $rowz) (local.get $acc))
-    (local.set $j (i32.add (local.get $j) (i32.const 4)))
-    (br $l4)))
-  (block $d1 (loop $l1
-    (br_if $d1 (i32.ge_u (local.get $j) (local.get $n)))
-    (call $nt_2_1 (local.get $pa) (i32.add (local.get $b) (i32.mul (local.get $j) (local.get $rowk))) (i32.add (local.get $pz) (i32.shl (local.get $j) (i32.const 3))) (local.get $k) (local.get $rowk) (local.get $rowz) (local.get $acc))
-    (local.set $j (i32.add (local.get $j) (i32.const 1)))
-    (br $l1))))
-(func $nt_band_1 (param $pa i32) (param $b i32) (param $pz i32) (param $k i32) (param $n i32) (param $rowk i32) (param $rowz i32) (param $acc i32)
-  (local $j i32)
-  (block $d4 (loop $l4
-    (br_if $d4 (i32.gt_u (i32.add (local.get $j) (i32.const 4)) (local.get $n)))
-    (call $nt_1_4 (local.get $pa) (i32.add (local.get $b) (i32.mul (local.get $j) (local.get $rowk))) (i32.add (local.get $pz) (i32.shl (local.get $j) (i32.const 3))) (local.get $k) (local.get $rowk) (local.get $rowz) (local.get $acc))
-    (local.set $j (i32.add (local.get $j) (i32.const 4)))
-    (br $l4)))
-  (block $d1 (loop $l1
-    (br_if $d1 (i32.ge_u (local.get $j) (local.get $n)))
-    (call $nt_1_1 (local.get $pa) (i32.add (local.get $b) (i32.mul (local.get $j) (local.get $rowk))) (i32.add (local.get $pz) (i32.shl (local.get $j) (i32.const 3))) (local.get $k) (local.get $rowk) (local.get $rowz) (local.get $acc))
-    (local.set $j (i32.add (local.get $j) (i32.const 1)))
-    (br $l1))))
+${ind(tiled(C, '$j', '$n', call, 'c'))})`;
+  }).join('');
+  const call = (r: number) => `(call $nt_band_${r} (i32.add (local.get $pa) (i32.mul (local.get $i) (local.get $rowk))) (i32.shl (local.get $b) (i32.const 3)) (i32.add (local.get $pz) (i32.mul (local.get $i) (local.get $rowz))) (local.get $k) (local.get $n) (local.get $rowk) (local.get $rowz) (local.get $acc))`;
+  return `${bands}
 (func (export "matmulNT") (param $a i32) (param $b i32) (param $z i32) (param $m i32) (param $k i32) (param $n i32) (param $acc i32)
   (local $i i32) (local $rowk i32) (local $rowz i32) (local $pa i32) (local $pz i32)
   (local.set $rowk (i32.shl (local.get $k) (i32.const 3)))
   (local.set $rowz (i32.shl (local.get $n) (i32.const 3)))
   (local.set $pa (i32.shl (local.get $a) (i32.const 3)))
   (local.set $pz (i32.shl (local.get $z) (i32.const 3)))
-  (block $d2 (loop $l2
-    (br_if $d2 (i32.gt_u (i32.add (local.get $i) (i32.const 2)) (local.get $m)))
-    (call $nt_band_2 (local.get $pa) (i32.shl (local.get $b) (i32.const 3)) (local.get $pz) (local.get $k) (local.get $n) (local.get $rowk) (local.get $rowz) (local.get $acc))
-    (local.set $pa (i32.add (local.get $pa) (i32.shl (local.get $rowk) (i32.const 1))))
-    (local.set $pz (i32.add (local.get $pz) (i32.shl (local.get $rowz) (i32.const 1))))
-    (local.set $i (i32.add (local.get $i) (i32.const 2)))
-    (br $l2)))
-  (if (i32.lt_u (local.get $i) (local.get $m)) (then
-    (call $nt_band_1 (local.get $pa) (i32.shl (local.get $b) (i32.const 3)) (local.get $pz) (local.get $k) (local.get $n) (local.get $rowk) (local.get $rowz) (local.get $acc)))))`;
+${ind(tiled(R, '$i', '$m', call, 'r'))})`;
+}
 
 const exports = `
 (func (export "matmul") (param $a i32) (param $b i32) (param $z i32) (param $m i32) (param $k i32) (param $n i32) (param $acc i32)
@@ -383,17 +362,30 @@ const elementwiseKernels = [
   elementwise('mul3', ['a', 'b', 'c'], (t, ld) => { const m = t === 'v128' ? 'f64x2.mul' : 'f64.mul'; return `(${m} (${m} ${ld('a')} ${ld('b')}) ${ld('c')})`; }),
 ].join('');
 
+/**
+ * The register tiles: rows × columns of z kept in registers. Chosen by `npm run bench -- tiles`
+ * (bench/tiles.ts), which times the convnet's products for each candidate.
+ */
+export interface Tiles {
+  /** matmul and matmulTN: rows, and columns (even, two per vector). */
+  nn: readonly [rows: number, cols: number];
+  /** matmulNT: rows of a, rows of b. */
+  nt: readonly [rows: number, cols: number];
+}
+export const TILES: Tiles = { nn: [2, 8], nt: [2, 4] };
+
 /** The whole module's text. */
-export function simdWat(): string {
+export function simdWat(tiles: Tiles = TILES): string {
+  const [nnR, nnC] = tiles.nn, [ntR, ntC] = tiles.nt;
   const parts = [
     ';; Generated by scripts/simd-wat.ts (see there); assembled into src/engine/simd-wasm.ts.',
     '(module',
     '  (import "env" "memory" (memory 1))',
-    ...[4, 2, 1].flatMap((R) => [4, 2, 1].map((C) => ind(nnTile(R, C)))),
-    ...[4, 2, 1].map((R) => ind(nnBand(R))),
-    ind(gemm),
-    ...[2, 1].flatMap((R) => [4, 1].map((C) => ind(ntTile(R, C)))),
-    ind(matmulNT),
+    ...halves(nnR).flatMap((R) => halves(nnC).map((C) => ind(nnTile(R, C)))),
+    ...halves(nnR).map((R) => ind(nnBand(R, nnC))),
+    ind(gemm(nnR)),
+    ...halves(ntR).flatMap((R) => halves(ntC).map((C) => ind(ntTile(R, C)))),
+    ind(matmulNT(ntR, ntC)),
     ind(exports),
     ind(im2col),
     ind(tanh),

@@ -34,6 +34,15 @@ let module: object | null = null;
 /** A heap of `doubles` float64 values and the kernels that work on it. */
 export function simdHeap(doubles: number): { heap: Float64Array; kernels: SimdKernels } {
   module ??= new WebAssembly.Module(Buffer.from(SIMD_WASM_BASE64, 'base64'));
+  return instantiate(module, doubles);
+}
+
+/** The kernels of another build of simd-wat.ts (bench/tiles.ts compares register tiles). */
+export function simdHeapFrom(bytes: Uint8Array, doubles: number): { heap: Float64Array; kernels: SimdKernels } {
+  return instantiate(new WebAssembly.Module(bytes), doubles);
+}
+
+function instantiate(module: object, doubles: number): { heap: Float64Array; kernels: SimdKernels } {
   const pages = Math.max(1, Math.ceil((doubles * 8) / 65536));
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
   const instance = new WebAssembly.Instance(module, { env: { memory } });
