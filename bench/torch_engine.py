@@ -348,6 +348,75 @@ def cmd_bench(args):
         with torch.no_grad():
             sgd_theta.sub_(eta * g)
 
+    # Faster formulations a PyTorch user might write instead: per-layer parameter tensors
+    # (no slicing of a flat θ per call) and forward-over-reverse HVPs (functorch.jvp of grad).
+    from functorch import jvp
+    layout, _ = convnet_layout(image)
+    F = torch.nn.functional
+    layers = {name: (theta0[off:off + math.prod(shape)].view(shape).clone().requires_grad_(True), scale)
+              for name, shape, off, scale in layout}
+    leaves = [t for t, _ in layers.values()]
+    u_layers = [u[off:off + math.prod(shape)].view(shape) for _, shape, off, _ in layout]
+
+    def loss_layers(xs_, ys_):
+        p = {k: t * sc for k, (t, sc) in layers.items()}
+        h = torch.tanh(F.conv2d(xs_, p["w1"], p["b1"], stride=2))
+        h = torch.tanh(F.conv2d(h, p["w2"], p["b2"], stride=2)).flatten(1)
+        h = torch.tanh(h @ p["w3"].t() + p["b3"])
+        logits = h @ p["w4"].t() + p["b4"]
+        return torch.logsumexp(logits, -1) - logits.gather(-1, ys_.unsqueeze(-1)).squeeze(-1)
+
+    x1, y1 = x0.unsqueeze(0), y0.unsqueeze(0)
+
+    def grad_1_layers():
+        return torch.autograd.grad(loss_layers(x1, y1)[0], leaves)
+
+    def hvp_layers(xs_, ys_):
+        gs = torch.autograd.grad(loss_layers(xs_, ys_).mean(), leaves, create_graph=True)
+        return torch.autograd.grad(sum((g * w).sum() for g, w in zip(gs, u_layers)), leaves)
+
+    def hvp_1_layers():
+        return hvp_layers(x1, y1)
+
+    def hvp_mean_layers():
+        return hvp_layers(xs, ys)
+
+    g1 = fgrad(loss1)
+    gm = fgrad(loss_mean)
+
+    def hvp_1_jvp():
+        return jvp(lambda th: g1(th, x0, y0), (th_plain,), (u,))[1]
+
+    def hvp_mean_jvp():
+        return jvp(lambda th: gm(th, xs, ys), (th_plain,), (u,))[1]
+
+    def grad_d2_1_jvp():
+        # ∇(D²l[u, v]) = the jvp along v of the HVP along u, itself a jvp of grad
+        return jvp(lambda th: jvp(lambda t2: g1(t2, x0, y0), (th,), (u,))[1], (th_plain,), (v,))[1]
+
+    sgd_layers_step = [0]
+
+    def sgd_step_1_layers():
+        i = sgd_layers_step[0] % B
+        sgd_layers_step[0] += 1
+        gs = torch.autograd.grad(loss_layers(xs[i:i + 1], ys[i:i + 1])[0], leaves)
+        with torch.no_grad():
+            for t, g in zip(leaves, gs):
+                t.sub_(eta * g)
+
+    flat = lambda parts: torch.cat([q.reshape(-1) for q in parts])
+    for name, got, want in [
+        ("grad-1-layers", flat(grad_1_layers()), grad_1()),
+        ("hvp-1-layers", flat(hvp_1_layers()), hvp_1()),
+        ("hvp-mean-64-layers", flat(hvp_mean_layers()), hvp_mean()),
+        ("hvp-1-jvp", hvp_1_jvp(), hvp_1()),
+        ("hvp-mean-64-jvp", hvp_mean_jvp(), hvp_mean()),
+        ("grad-d2-1-jvp", grad_d2_1_jvp(), grad_d2_1()),
+    ]:
+        err = float((got - want).abs().max() / want.abs().max())
+        if not err < 1e-10:
+            sys.exit("%s differs from the flat-θ autograd row by %g (relative)" % (name, err))
+
     # Sanity: the vmap path and the loop agree before timing anything.
     err = float((per_sample_vmap() - per_sample_loop()).abs().max())
     if not err < 1e-12:
@@ -362,6 +431,13 @@ def cmd_bench(args):
         ("hvp-mean-64", hvp_mean),
         ("grad-d2-1", grad_d2_1),
         ("sgd-step-1", sgd_step_1),
+        ("grad-1-layers", grad_1_layers),
+        ("hvp-1-layers", hvp_1_layers),
+        ("hvp-1-jvp", hvp_1_jvp),
+        ("hvp-mean-64-layers", hvp_mean_layers),
+        ("hvp-mean-64-jvp", hvp_mean_jvp),
+        ("grad-d2-1-jvp", grad_d2_1_jvp),
+        ("sgd-step-1-layers", sgd_step_1_layers),
     ]:
         t = time.perf_counter()
         s = timeit(fn, args.reps)
