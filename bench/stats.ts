@@ -32,8 +32,8 @@ import { table } from './timing.ts';
 const SCRIPT = fileURLToPath(new URL('./torch_stats.py', import.meta.url));
 const SCRIPT_C6 = fileURLToPath(new URL('./torch_stats_c6.py', import.meta.url));
 /** C.6 section: samples per block and independent draws per S (chosen for ~1 minute of PyTorch in all). */
-const C6_S = [1, 4, 16];
-const C6_K = [60, 40, 16];
+const C6_S = [1, 2, 4, 16];
+const C6_K = [100, 100, 80, 40];
 /** Issue 14: perturb at least this much better in SE²·seconds. */
 const C6_TARGET = 2;
 const SEED = 20240605;
@@ -282,6 +282,8 @@ async function c6Section(
   console.log(`C.6 exact unbiasedness self-test (rational arithmetic, scalar tensors, every order-3 test partition and refinement, S = 1–3): ${selftest}`);
   console.log(`perturb: ${ours.n} draws in ${ourSeconds.toFixed(2)} s (${(ours.n / ourSeconds).toFixed(1)} draws/s); load average ${load}`);
   const fmt = (m: number, se: number) => `${m.toExponential(3)} ± ${se.toExponential(1)}`;
+  const best = ds.map(() => ({ S: 0, cost: Infinity }));
+  let worstZ = 0;
   for (const r of runs) {
     console.log(`\nS = ${r.S} (${r.S * 4} samples per draw): K = ${r.K} draws in ${r.seconds.toFixed(2)} s (${(r.K / r.seconds).toFixed(2)} draws/s); engine calls per draw: ${fmtCounts(r.callsPerDraw)}`);
     const ratios: number[] = [];
@@ -289,6 +291,8 @@ async function c6Section(
       const c = stat(r, k);
       const z = (c.m - ours.mean[k]!) / Math.sqrt(c.se ** 2 + ourSe[k]! ** 2);
       const ratio = c.cost / ourCost[k]!;
+      if (c.cost < best[k]!.cost) best[k] = { S: r.S, cost: c.cost };
+      worstZ = Math.max(worstZ, Math.abs(z));
       if (Number.isFinite(ratio) && ratio > 0) ratios.push(ratio);
       return [d.key, String(r.terms[k]), fmt(ours.mean[k]!, ourSe[k]!), fmt(c.m, c.se), z.toFixed(2), ourCost[k]!.toExponential(2), c.cost.toExponential(2), ratio.toFixed(2), ratio >= C6_TARGET ? 'met' : 'NOT met'];
     });
@@ -297,4 +301,15 @@ async function c6Section(
     const met = rows.filter((row) => row[8] === 'met').length;
     console.log(`S = ${r.S}: geometric mean of torch/perturb over ${ratios.length} keys: ${geo.toFixed(2)}; target ≥ ${C6_TARGET} met on ${met} of ${rows.length} keys`);
   }
+  // Per key, C.6 at its best S among those run (the most favourable choice for PyTorch).
+  const bestRatio = best.map((b, k) => b.cost / ourCost[k]!);
+  console.log(`\nC.6 at each key's best S (of ${C6_S.join(', ')}): the smallest C.6 SE²·s per key`);
+  console.log(table(['key', 'best S', 'C.6 SE²·s', 'perturb SE²·s', 'torch/perturb', `≥ ${C6_TARGET}`], ds.map((d, k) => [
+    d.key, String(best[k]!.S), best[k]!.cost.toExponential(2), ourCost[k]!.toExponential(2), bestRatio[k]!.toFixed(2), bestRatio[k]! >= C6_TARGET ? 'met' : 'NOT met',
+  ])));
+  const geoBest = Math.exp(bestRatio.reduce((a, b) => a + Math.log(b), 0) / bestRatio.length);
+  const metBest = bestRatio.filter((x) => x >= C6_TARGET).length;
+  console.log(`best S per key: geometric mean of torch/perturb ${geoBest.toFixed(2)}, min ${Math.min(...bestRatio).toFixed(2)}; target ≥ ${C6_TARGET} met on ${metBest} of ${ds.length} keys: ${metBest === ds.length ? 'met' : 'NOT met'}`);
+  console.log(`agreement (both unbiased): largest |z| of C.6 vs perturb over ${runs.length} S × ${ds.length} keys = ${worstZ.toFixed(2)}; load average now ${(await import('node:os')).loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log('(a variance from K draws has a relative standard error of about √(2/(K−1)) for normal data, more for heavy tails: ratios are ± tens of per cent)');
 }
