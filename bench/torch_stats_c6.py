@@ -36,6 +36,14 @@ node v's tensor a_{k_v}(x) for an arbitrary population of 2-3 weighted atoms) it
 estimator over every possible draw (all atom assignments of the D*S samples, with their
 probabilities) and compares with the exact <x>_mu = prod_p E_x[prod_{v in p} a_{k_v}(x)], for every
 order-3 test diagram's partition and every refinement, at S = 1, 2, 3.
+
+--check-contraction (with INPUT.json; theta0 and the diagrams from it, random images in [0,1]
+and labels) checks the batched contraction deterministically against bench/torch_stats.py's
+per-sample one (itself checked against perturb's sampled values to 1e-10 by bench/stats.ts):
+(a) S = 1: every diagram's C.6 value equals the per-sample estimator's on the same samples;
+(b) S = 2, every diagram whose parts are all single nodes (no corrections): {x}_mu equals the
+mean over the 2^D choices of one sample per block of the per-sample contraction
+(multilinearity). Prints the largest relative differences.
 """
 import argparse
 import base64
@@ -262,6 +270,36 @@ class C6:
         return [sum(c * self.root(children, tau) for tau, c in coefs) for children, coefs in self.diagrams]
 
 
+def check_contraction(loss, loss1, theta, diagrams):
+    import torch
+    from torch_stats import Estimator
+    g = torch.Generator().manual_seed(3)
+    worst1 = worst2 = 0.0
+    rel = lambda a, b: abs(a - b) / max(abs(b), 1e-300)
+    for _ in range(2):
+        px, py = torch.rand(4, 1, 28, 28, generator=g), torch.randint(10, (4,), generator=g)
+        ref = Estimator(loss1, theta, diagrams).draw([(px[i], py[i]) for i in range(4)])
+        for k, d in enumerate(diagrams):
+            D = len(d["part"])
+            idx = [d["part"][v] for v in range(D)]  # block v (a part's smallest node) -> sample part[v]
+            worst1 = max(worst1, rel(C6(loss, theta, [d], 1).draw(px[idx], py[idx])[0], ref[k]))
+    S = 2
+    xs, ys = torch.rand(4 * S, 1, 28, 28, generator=g), torch.randint(10, (4 * S,), generator=g)
+    n2 = 0
+    for d in diagrams:
+        D = len(d["parent"])
+        if len(set(d["part"])) != D:
+            continue
+        n2 += 1
+        val = C6(loss, theta, [d], S).draw(xs, ys)[0]
+        est = Estimator(loss1, theta, [d])
+        acc = 0.0
+        for ch in itertools.product(range(S), repeat=D):
+            acc += est.draw([(xs[v * S + ch[v]], ys[v * S + ch[v]]) for v in range(D)])[0]
+        worst2 = max(worst2, rel(val, acc / S ** D))
+    return {"s1MaxRelDiff": worst1, "s1Values": 2 * len(diagrams), "s2MaxRelDiff": worst2, "s2Diagrams": n2}
+
+
 def f64(b64):
     import torch
     raw = base64.b64decode(b64)
@@ -275,6 +313,7 @@ def main():
     ap.add_argument("--K", default="40", help="independent draws per S (one number, or one per S)")
     ap.add_argument("--seed", type=int, default=20240605)
     ap.add_argument("--selftest", action="store_true")
+    ap.add_argument("--check-contraction", action="store_true")
     args = ap.parse_args()
     if args.selftest:
         selftest()
@@ -287,10 +326,13 @@ def main():
     with open(args.input) as fh:
         inp = json.load(fh)
     image = tuple(inp["image"])
-    loss, _, _, P = make_loss(image)
+    loss, loss1, _, P = make_loss(image)
     if P != inp["P"]:
         sys.exit("torch_stats_c6.py: P = %d from the layout, %d in the input" % (P, inp["P"]))
     theta = f64(inp["theta"])
+    if args.check_contraction:
+        print(json.dumps(check_contraction(loss, loss1, theta, inp["diagrams"])))
+        return
     count = inp["count"]
     with open(inp["pixels"], "rb") as fh:
         u8 = torch.frombuffer(bytearray(fh.read()), dtype=torch.uint8)
