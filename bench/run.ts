@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 
-const all = ['engine', 'diagrams', 'data', 'stats', 'sim', 'queue', 'linalg', 'resum', 'reproduce'];
+const all = ['engine', 'tiles', 'diagrams', 'data', 'stats', 'sim', 'queue', 'linalg', 'resum', 'reproduce'];
 // Long studies and the heavy agreement checks moved out of npm test, run only by name (`npm run bench -- coverage`, `npm run bench -- agreement`).
 const optIn = ['coverage', 'agreement'];
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -19,13 +19,16 @@ theta <- theta - eta * grad l_{x_t}(theta), then the mean loss increase over the
 (their losses at theta0 looked up from the one pass over all images that gives l(theta0), as
 perturb does), the training loss, test = l(theta0) + increase and the gap. Pixels stay bytes
 and become float64 (byte/255) per gathered batch, as in perturb. Forward passes over a batch
-are batched (one call); gradients are single-sample autograd calls.
+are batched (one call); gradients are single-sample autograd calls. A second formulation runs
+R trials (--lockstep, default 100) in lockstep: each SGD step one functorch vmap(grad) over the
+R trials' own θ and image, the losses at θ_T one vmap of the batched loss. The faster of the two
+is the baseline bench/sim.ts judges perturb by.
 
 The check trials use perturb's own image indices (from its random streams), so their metrics
 must equal perturb's; timing trials draw indices from torch's generator.
 
-Prints one JSON line on stdout: torch version, threads, trials per second (median over
-repetitions), the check trials' metrics, and l(theta0) with the time of its pass over all images.
+Prints one JSON line on stdout: torch version, threads, trials per second of the fastest
+formulation (median over repetitions), every formulation's, the check trials' metrics (both ways), and l(theta0) with the time of its pass over all images.
 """
 import argparse
 import base64
@@ -67,6 +70,7 @@ def main():
     ap.add_argument("input")
     ap.add_argument("--trials", type=int, default=200)
     ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--lockstep", type=int, default=100, help="trials per vmap batch")
     args = ap.parse_args()
     torch.set_num_threads(1)
     cfg = json.load(open(args.input))
@@ -117,7 +121,34 @@ def main():
         test = l0 + inc
         return {"test": test, "train": train, "gap": test - train, "test-increase": inc}
 
+    from functorch import grad as fgrad, vmap
+
+    # The same trials R at a time in lockstep, the way a PyTorch user batches independent runs:
+    # each SGD step is one vmap(grad) over the R trials' own θ and image; the test and training
+    # losses at θ_T are one vmap over the R trials of the batched loss.
+    step_grads = vmap(fgrad(loss1), in_dims=(0, 0, 0))
+    batched_loss = vmap(loss, in_dims=(0, 0, 0))
+
+    def trials_lockstep(train_idx, test_idx):
+        """train_idx [R, N], test_idx [R, M] -> a metrics dict per trial."""
+        R = train_idx.shape[0]
+        xs, ys = batch(train_idx.reshape(-1))
+        xs, ys = xs.view(R, N, *image), ys.view(R, N)
+        xt, yt = batch(test_idx.reshape(-1))
+        xt, yt = xt.view(R, M, *image), yt.view(R, M)
+        base = base0[test_idx]
+        th = theta0.expand(R, P).clone()
+        for t in range(T):
+            n = t % N
+            th = th - eta * step_grads(th, xs[:, n], ys[:, n])
+        with torch.no_grad():
+            inc = (batched_loss(th, xt, yt) - base).mean(1)
+            train = batched_loss(th, xs, ys).mean(1)
+        return [{"test": l0 + float(i), "train": float(r), "gap": l0 + float(i) - float(r), "test-increase": float(i)}
+                for i, r in zip(inc, train)]
+
     check = [trial(torch.tensor(c["train"]), torch.tensor(c["test"])) for c in cfg["check"]]
+    check_lockstep = trials_lockstep(torch.tensor([c["train"] for c in cfg["check"]]), torch.tensor([c["test"] for c in cfg["check"]]))
 
     gen = torch.Generator().manual_seed(1)
 
@@ -132,11 +163,29 @@ def main():
         for _ in range(args.trials):
             trial(*draw())
         rates.append(args.trials / (time.perf_counter() - t0))
+    formulations = [{"name": "loop", "trialsPerSecond": statistics.median(rates), "rates": rates, "trialsPerBatch": 1}]
+
+    R = args.lockstep
+
+    def draw_lockstep():
+        return (torch.randint(0, count, (R, N), generator=gen), torch.randint(0, count, (R, M), generator=gen))
+
+    trials_lockstep(*draw_lockstep())  # warm-up
+    lrates = []
+    for _ in range(args.reps):
+        reps = max(1, args.trials // R)
+        t0 = time.perf_counter()
+        for _ in range(reps):
+            trials_lockstep(*draw_lockstep())
+        lrates.append(reps * R / (time.perf_counter() - t0))
+    formulations.append({"name": "vmap-%d" % R, "trialsPerSecond": statistics.median(lrates), "rates": lrates, "trialsPerBatch": R})
+    fastest = max(formulations, key=lambda f: f["trialsPerSecond"])
 
     print(json.dumps({
         "torch": torch.__version__, "threads": torch.get_num_threads(), "data": data,
-        "trialsPerSecond": statistics.median(rates), "rates": rates, "trialsPerRep": args.trials,
-        "check": check, "theta0Loss": own_l0, "theta0LossSeconds": loss_seconds,
+        "trialsPerSecond": fastest["trialsPerSecond"], "rates": fastest["rates"], "trialsPerRep": args.trials,
+        "formulations": formulations, "fastest": fastest["name"],
+        "check": check, "checkLockstep": check_lockstep, "theta0Loss": own_l0, "theta0LossSeconds": loss_seconds,
     }))
 
 

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compile, dense, reshape, slice, softmaxCrossEntropy, tanh, type Program } from './index.ts';
+import { add, compile, dense, mul, reshape, scale, slice, softmaxCrossEntropy, square, sum, tanh, type Program } from './index.ts';
 import { uniformStream, relErr, uniform } from '../testing/index.ts';
 
 const IN = 4, HID = 3, OUT = 3;
@@ -112,4 +112,38 @@ test('batch calls neither re-trace nor build executables per sample: one per (k,
   assert.equal(prog.executables, 3);
   assert.deepEqual([0, 3, 4].map((i) => cache[i] !== undefined), [true, true, true]); // (0, value), (1, gradient), (2, value)
   assert.equal(prog.trace.nodes.length, nodes);
+});
+
+/**
+ * Shared nodes (those that read no data) run once per call, and a batch mean adds every sample
+ * into their adjoints before moving them to θ once: a loss that reads θ both through shared
+ * nodes (θ², a weight scaled by a constant) and directly in per-sample nodes, and a loss that
+ * reads no data at all, must still give the mean of the single-sample gradients.
+ */
+test('batch means through shared nodes: θ used by shared and per-sample nodes, and a loss that reads no data', () => {
+  const Q = 3;
+  const mixed = compile(
+    (t, d) => add(sum(square(scale(t, 0.5))), sum(mul(tanh(mul(t, d.x!)), scale(t, 2)))),
+    { P: Q, data: { x: [Q] } },
+  );
+  const dataFree = compile((t) => sum(square(tanh(t))), { P: Q, data: { x: [Q] } });
+  const th = Float64Array.of(0.3, -0.7, 1.1), u = Float64Array.of(1, 0.5, -2);
+  const xs = { x: Float64Array.of(1, 2, 3, -1, 0.5, 2, 0.25, -3, 1) };
+  for (const prog of [mixed, dataFree]) {
+    for (const ds of [[], [u]]) {
+      const mean = prog.meanGradDerivative(th, ds, xs);
+      const g = new Float64Array(Q);
+      let v = 0;
+      for (let i = 0; i < 3; i++) {
+        const one = prog.gradDerivative(th, ds, { x: xs.x.subarray(i * Q, (i + 1) * Q) });
+        v += one.value / 3;
+        for (let j = 0; j < Q; j++) g[j]! += one.grad[j]! / 3;
+      }
+      assert.ok(relErr(mean.value, v) <= 1e-15 && relErr(mean.grad, g) <= 1e-15, `k=${ds.length}: ${[...mean.grad]} vs ${[...g]}`);
+      assert.ok(g.every((x) => x !== 0));
+    }
+  }
+  // a data-free loss: every sample's gradient is the same, and the mean is it
+  const one = dataFree.valueAndGrad(th, { x: xs.x.subarray(0, Q) }).grad;
+  assert.ok(relErr(dataFree.meanGradDerivative(th, [], xs).grad, one) <= 1e-15);
 });

@@ -53,8 +53,8 @@ export interface FamilyRule<F extends Family> {
   steps(prim: FamilyParts[F], node: OpNode, z: Placed, xs: readonly Placed[], cx: StepContext): void;
   /** The highest derivative order the family can give for this primitive. */
   maxOrder(prim: FamilyParts[F]): number;
-  /** Heap elements a node needs beyond its planes. */
-  scratch(size: number, K: number): number;
+  /** Heap elements a node needs beyond its planes (`planes`: how many it has), placed right after them. */
+  scratch(size: number, K: number, planes: number): number;
   /** For z = x.flat[s…]: s, so z can live inside x's memory; otherwise undefined. */
   view(prim: FamilyParts[F], params: PrimParams[PrimName]): number | undefined;
 }
@@ -72,6 +72,25 @@ function complements(reached: readonly (readonly [x: Placed, factor: readonly nu
   return [...need].sort((a, b) => a - b);
 }
 
+/**
+ * z (+)= Π_j h[offs[j] + i] for i < n: up to three factors in WebAssembly, more (high orders
+ * only) in a generated loop; both multiply left to right, so the bits agree.
+ */
+function productStep(h: Float64Array, simd: SimdKernels, offs: readonly number[], zo: number, n: number, acc: boolean): Step {
+  const a = acc ? 1 : 0;
+  const [o0, o1, o2] = offs as [number, number, number];
+  switch (offs.length) {
+    case 1: return () => simd.copy(o0, zo, n, a);
+    case 2: return () => simd.mul(o0, o1, zo, n, a);
+    case 3: return () => simd.mul3(o0, o1, o2, zo, n, a);
+    default: {
+      const prod = product(n, offs.length, acc);
+      const arrs = offs.map(() => h);
+      return () => prod(arrs, offs, h, zo);
+    }
+  }
+}
+
 const noScratch = () => 0;
 const noView = () => undefined;
 
@@ -83,8 +102,8 @@ export const families: { [F in Family]: FamilyRule<F> } = {
   linear: {
     planes: (prim, xs) => [...new Set(prim.diff.flatMap((i) => xs[i]!.planes))].sort((a, b) => a - b),
     adjoints: (prim, _planes, xs) => complements(prim.diff.map((i) => [xs[i]!, [0]] as const)),
-    steps(prim, node, z, xs, { heap: h, forward: fwd, backward: bwd }) {
-      const k = prim.make(node, xs);
+    steps(prim, node, z, xs, { heap: h, simd, forward: fwd, backward: bwd }) {
+      const k = prim.make(node, xs, simd);
       for (const s of z.planes) {
         let first = true;
         for (const i of prim.diff) {
@@ -156,20 +175,21 @@ export const families: { [F in Family]: FamilyRule<F> } = {
   unary: {
     planes: (_prim, xs) => closurePlanes(xs[0]!.planes),
     adjoints: (_prim, planes, xs) => complements([[xs[0]!, planes]]),
-    steps(prim, node, z, xs, { heap: h, K, forward: fwd, backward: bwd }) {
+    steps(prim, node, z, xs, { heap: h, K, simd, forward: fwd, backward: bwd }) {
       const x = xs[0]!, n = z.size;
-      const derivs = prim.derivs(node.params);
-      const d = z.extraOff, x0 = at(x, 0);
+      const derivs = prim.derivs(node.params, simd);
+      // With plane ∅ alone (values and plain gradients), the table's first row f(x_∅) *is* z_∅:
+      // the table starts at z's plane and runs on into the scratch after it, so no copy.
+      const alone = z.planes.length === 1;
+      const d = alone ? at(z, 0) : z.extraOff, x0 = at(x, 0);
       fwd.push(() => derivs(h, x0, n, K, h, d));
       const live = new Set(x.planes);
-      for (const s of z.planes) {
+      for (const s of alone ? [] : z.planes) {
         const zo = at(z, s);
         let first = true;
         for (const pi of s === 0 ? [[]] : livePartitions(s, live)) {
           const offs = [d + pi.length * n, ...pi.map((b) => at(x, b))];
-          const prod = product(n, offs.length, !first);
-          const arrs = offs.map(() => h);
-          fwd.push(() => prod(arrs, offs, h, zo));
+          fwd.push(productStep(h, simd, offs, zo, n, !first));
           first = false;
         }
       }
@@ -180,15 +200,13 @@ export const families: { [F in Family]: FamilyRule<F> } = {
           if (z.adjSlot[r & ~b]! < 0) continue;
           for (const pi of livePartitions(b, live)) {
             const offs = [d + (pi.length + 1) * n, adjAt(z, r & ~b), ...pi.map((bb) => at(x, bb))];
-            const prod = product(n, offs.length, true);
-            const arrs = offs.map(() => h);
-            bwd.push(() => prod(arrs, offs, h, xo));
+            bwd.push(productStep(h, simd, offs, xo, n, true));
           }
         }
       }
     },
     maxOrder: (prim) => prim.maxOrder,
-    scratch: (size, K) => (K + 1) * size,
+    scratch: (size, K, planes) => (planes === 1 ? K : K + 1) * size,
     view: noView,
   },
 
@@ -216,7 +234,7 @@ export interface NodeRule {
   adjoints(planes: readonly number[], xs: readonly Placed[]): number[];
   steps(z: Placed, xs: readonly Placed[], cx: StepContext): void;
   readonly maxOrder: number;
-  scratch(size: number, K: number): number;
+  scratch(size: number, K: number, planes: number): number;
   /** For a view z = x.flat[s…]: s. */
   readonly view: number | undefined;
 }

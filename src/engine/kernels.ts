@@ -1,6 +1,7 @@
 /**
- * @file Elementwise loops over Float64Array slices (array, offset); the matrix products are in
- * simd.wat.
+ * @file The JavaScript loops left beside the WebAssembly kernels (scripts/simd-wat.ts): gathers
+ * through index maps, copying a sample's data into the heap, and Faà di Bruno products of more
+ * than three factors.
  *
  * Each loop is generated as source text for its exact size and compiled once with
  * `new Function` (cached by its text). Why: V8 optimizes a function for the sizes and call
@@ -20,24 +21,6 @@ function specialize<F extends Kernel>(params: string, body: string): F {
     compiled.set(key, f);
   }
   return f as F;
-}
-
-export type Mat3 = (a: Float64Array, ao: number, b: Float64Array, bo: number, z: Float64Array, zo: number) => void;
-
-/** y[Y + kk] += alpha · x[X + kk] for kk < K, unrolled by 4. */
-function axpySrc(K: number, alpha: string, x: string, X: string, y: string, Y: string): string {
-  const K4 = K - (K % 4);
-  let s = '';
-  if (K4 > 0) {
-    s += `for (let kk = 0; kk < ${K4}; kk += 4) {
-  ${y}[${Y} + kk] += ${alpha} * ${x}[${X} + kk];
-  ${y}[${Y} + kk + 1] += ${alpha} * ${x}[${X} + kk + 1];
-  ${y}[${Y} + kk + 2] += ${alpha} * ${x}[${X} + kk + 2];
-  ${y}[${Y} + kk + 3] += ${alpha} * ${x}[${X} + kk + 3];
-}\n`;
-  }
-  for (let kk = K4; kk < K; kk++) s += `${y}[${Y} + ${kk}] += ${alpha} * ${x}[${X} + ${kk}];\n`;
-  return s;
 }
 
 export type Product = (arrs: readonly Float64Array[], offs: readonly number[], z: Float64Array, zo: number) => void;
@@ -63,53 +46,9 @@ export function scatterAdd(n: number): Gather {
   return specialize<Gather>('x,xo,map,z,zo', `for (let i = 0; i < ${n}; i++) x[xo + map[i]] += z[zo + i];`);
 }
 
-export type Axpy = (alpha: number, x: Float64Array, xo: number, y: Float64Array, yo: number) => void;
-
-/** y[yo + i] += alpha · x[xo + i] for i < n. */
-export function axpy(n: number): Axpy {
-  return specialize<Axpy>('alpha,x,xo,y,yo', axpySrc(n, 'alpha', 'x', 'xo', 'y', 'yo'));
-}
-
-export type Scale = (c: number, x: Float64Array, xo: number, z: Float64Array, zo: number) => void;
-
-/** z[zo + i] (+)= c · x[xo + i] for i < n. */
-export function scaleInto(n: number, acc: boolean): Scale {
-  return specialize<Scale>('c,x,xo,z,zo', `for (let i = 0; i < ${n}; i++) z[zo + i] ${acc ? '+=' : '='} c * x[xo + i];`);
-}
-
-/** z[zo + i] (+)= a[ao + i] · b[bo + i] for i < n. */
-export function mul2(n: number, acc: boolean): Mat3 {
-  return specialize<Mat3>('a,ao,b,bo,z,zo', `for (let i = 0; i < ${n}; i++) z[zo + i] ${acc ? '+=' : '='} a[ao + i] * b[bo + i];`);
-}
-
 export type Copy = (x: Float64Array, xo: number, z: Float64Array, zo: number) => void;
 
 /** z[zo + i] (+)= x[xo + i] for i < n. */
 export function copy(n: number, acc: boolean): Copy {
   return specialize<Copy>('x,xo,z,zo', `for (let i = 0; i < ${n}; i++) z[zo + i] ${acc ? '+=' : '='} x[xo + i];`);
-}
-
-export type Im2col = (x: Float64Array, xo: number, z: Float64Array, zo: number) => void;
-
-/**
- * Patches of x [C,H,W] as rows of z [Ho·Wo, C·kh·kw] (acc: z += patches); with `transpose`,
- * the patches of z scatter-added back into x (the transpose of the gather).
- */
-export function im2col(C: number, H: number, W: number, kh: number, kw: number, s: number, mode: 'put' | 'add' | 'transpose'): Im2col {
-  const Ho = Math.floor((H - kh) / s) + 1, Wo = Math.floor((W - kw) / s) + 1;
-  const op = mode === 'put' ? '=' : '+=';
-  const inner = mode === 'transpose' ? `x[xi + q] += z[zi + q];` : `z[zi + q] ${op} x[xi + q];`;
-  return specialize<Im2col>('x,xo,z,zo', `
-let zi = zo;
-for (let i = 0; i < ${Ho}; i++) {
-  for (let j = 0; j < ${Wo}; j++) {
-    for (let c = 0; c < ${C}; c++) {
-      for (let p = 0; p < ${kh}; p++) {
-        const xi = xo + c * ${H * W} + (i * ${s} + p) * ${W} + j * ${s};
-        for (let q = 0; q < ${kw}; q++) ${inner}
-        zi += ${kw};
-      }
-    }
-  }
-}`);
 }

@@ -84,14 +84,15 @@ export interface FamilyParts<P extends PrimName = PrimName> {
   linear: {
     /** The inputs the op is linear in (gather's index is not differentiated). */
     readonly diff: readonly number[];
-    make(node: OpNode<P>, aux: readonly Loc[]): LinearKernel;
+    /** `simd`: the executable's WebAssembly kernels, whose memory is every array the kernel gets. */
+    make(node: OpNode<P>, aux: readonly Loc[], simd: SimdKernels): LinearKernel;
     /** For z = x.flat[s…] (reshape, slice): s. Such a z is a view into x's memory: no copy forward, no transpose backward. */
     view?(params: PrimParams[P]): number;
   };
   /** Bilinear kernels get the executable's SIMD kernels; all their arrays are its heap. */
   bilinear: { make(node: OpNode<P>, simd: SimdKernels): BilinearKernel };
-  /** `derivs(params)`: the routine tabulating f, f′, f″, … for the node's attributes (powi's exponent). */
-  unary: { derivs(params: PrimParams[P]): Derivs; readonly maxOrder: number };
+  /** `derivs(params, simd)`: the routine tabulating f, f′, f″, … for the node's attributes (powi's exponent), over the executable's heap. */
+  unary: { derivs(params: PrimParams[P], simd: SimdKernels): Derivs; readonly maxOrder: number };
   stop: { make(node: OpNode<P>): StopKernel };
 }
 
@@ -170,21 +171,19 @@ function gatherKernel(map: Int32Array): LinearKernel {
   };
 }
 
-/** A linear kernel z[i] = x[i] (reshape, add's two sides). */
-function identityKernel(n: number): LinearKernel {
-  const put = K.copy(n, false), add = K.copy(n, true);
+/** A linear kernel z[i] = x[i] (reshape, add's two sides), in WebAssembly over the heap. */
+function identityKernel(n: number, simd: SimdKernels): LinearKernel {
   return {
-    apply: (_i, x, xo, z, zo, acc) => (acc ? add : put)(x, xo, z, zo),
-    transpose: (_i, zt, zto, xt, xto) => add(zt, zto, xt, xto),
+    apply: (_i, _x, xo, _z, zo, acc) => simd.copy(xo, zo, n, acc ? 1 : 0),
+    transpose: (_i, _zt, zto, _xt, xto) => simd.copy(zto, xto, n, 1),
   };
 }
 
 /** z = c·x for a constant c; its transpose is the same scaling. */
-function scaleKernel(n: number, c: number): LinearKernel {
-  const put = K.scaleInto(n, false), add = K.scaleInto(n, true);
+function scaleKernel(n: number, c: number, simd: SimdKernels): LinearKernel {
   return {
-    apply: (_i, x, xo, z, zo, acc) => (acc ? add : put)(c, x, xo, z, zo),
-    transpose: (_i, zt, zto, xt, xto) => add(c, zt, zto, xt, xto),
+    apply: (_i, _x, xo, _z, zo, acc) => simd.scale(c, xo, zo, n, acc ? 1 : 0),
+    transpose: (_i, _zt, zto, _xt, xto) => simd.scale(c, zto, xto, n, 1),
   };
 }
 
@@ -246,26 +245,15 @@ const sinShiftDerivs = (shift: number): Derivs => (x, xo, n, K, d, o) => {
 };
 
 /**
- * tanh from exp, about twice as fast as Math.tanh in V8 and as accurate: for |x| ≥ 0.5,
- * 1 − 2/(e^{2x} + 1) loses nothing (t ≥ 0.46); below, expm1 avoids the cancellation.
+ * tanh and 1 − tanh² in WebAssembly (scripts/simd-wat.ts: Math.exp is an out-of-line call in
+ * V8, and tanh was a third of a convnet simulation); higher derivatives from t by their polynomials.
+ * `x` and `d` are the executable's heap, the kernels' memory.
  */
-export function fastTanh(x: number): number {
-  const a = Math.abs(x);
-  let t: number;
-  if (a >= 0.5) t = a > 20 ? 1 : 1 - 2 / (Math.exp(2 * a) + 1);
-  else {
-    const e = Math.expm1(2 * a);
-    t = e / (e + 2);
-  }
-  return x < 0 ? -t : t;
-}
-
-const tanhDerivs: Derivs = (x, xo, n, K, d, o) => {
-  for (let i = 0; i < n; i++) {
-    const t = fastTanh(x[xo + i]!);
-    d[o + i] = t;
-    if (K >= 1) d[o + n + i] = 1 - t * t;
-    for (let k = 2; k <= K; k++) d[o + k * n + i] = horner(TANH_POLYS[k]!, t);
+const tanhDerivs = (simd: SimdKernels): Derivs => (_x, xo, n, K, d, o) => {
+  simd.tanh(xo, o, n, K >= 1 ? 1 : 0);
+  for (let k = 2; k <= K; k++) {
+    const poly = TANH_POLYS[k]!;
+    for (let i = 0; i < n; i++) d[o + k * n + i] = horner(poly, d[o + i]!);
   }
 };
 
@@ -307,11 +295,11 @@ function ipow(v: number, e: number): number {
 
 export const prims: { [P in PrimName]: Prim<P> } = {
   // z = x + y
-  add: { family: 'linear', shape: sameShapes('add'), diff: [0, 1], make: (z) => identityKernel(z.size) },
+  add: { family: 'linear', shape: sameShapes('add'), diff: [0, 1], make: (z, _aux, simd) => identityKernel(z.size, simd) },
   // z = −x
-  neg: { family: 'linear', shape: unaryShape, diff: [0], make: (z) => scaleKernel(z.size, -1) },
+  neg: { family: 'linear', shape: unaryShape, diff: [0], make: (z, _aux, simd) => scaleKernel(z.size, -1, simd) },
   // z = c·x for a constant c
-  scale: { family: 'linear', shape: unaryShape, diff: [0], make: (z) => scaleKernel(z.size, z.params.c) },
+  scale: { family: 'linear', shape: unaryShape, diff: [0], make: (z, _aux, simd) => scaleKernel(z.size, z.params.c, simd) },
   reshape: {
     family: 'linear',
     diff: [0],
@@ -319,7 +307,7 @@ export const prims: { [P in PrimName]: Prim<P> } = {
       if (sizeOf(shape) !== xs[0]!.size) throw new InputError(`reshape: cannot reshape ${fmtShape(xs[0]!.shape)} (size ${xs[0]!.size}) to ${fmtShape(shape)} (size ${sizeOf(shape)})`);
       return shape;
     },
-    make: (z) => identityKernel(z.size),
+    make: (z, _aux, simd) => identityKernel(z.size, simd),
     view: () => 0,
   },
   // z = x.flat[start : start + size(shape)], reshaped
@@ -332,12 +320,11 @@ export const prims: { [P in PrimName]: Prim<P> } = {
       }
       return shape;
     },
-    make: (z) => {
+    make: (z, _aux, simd) => {
       const n = z.size, s = z.params.start;
-      const put = K.copy(n, false), add = K.copy(n, true);
       return {
-        apply: (_i, x, xo, out, zo, acc) => (acc ? add : put)(x, xo + s, out, zo),
-        transpose: (_i, zt, zto, xt, xto) => add(zt, zto, xt, xto + s),
+        apply: (_i, _x, xo, _out, zo, acc) => simd.copy(xo + s, zo, n, acc ? 1 : 0),
+        transpose: (_i, _zt, zto, _xt, xto) => simd.copy(zto, xto + s, n, 1),
       };
     },
     view: ({ start }) => start,
@@ -429,14 +416,12 @@ export const prims: { [P in PrimName]: Prim<P> } = {
       if (!Number.isInteger(s) || s < 1) throw new InputError(`conv2d: stride must be a positive integer, got ${s}`);
       return [(Math.floor((H - kh) / s) + 1) * (Math.floor((W - kw) / s) + 1), C * kh * kw];
     },
-    make: (z) => {
+    make: (z, _aux, simd) => {
       const x = z.inputs[0]!.shape, C = x[0]!, H = x[1]!, W = x[2]!;
       const { kh, kw, stride: s } = z.params;
-      const put = K.im2col(C, H, W, kh, kw, s, 'put'), add = K.im2col(C, H, W, kh, kw, s, 'add');
-      const back = K.im2col(C, H, W, kh, kw, s, 'transpose');
       return {
-        apply: (_i, x, xo, out, zo, acc) => (acc ? add : put)(x, xo, out, zo),
-        transpose: (_i, zt, zto, xt, xto) => back(xt, xto, zt, zto),
+        apply: (_i, _x, xo, _z, zo, acc) => simd.im2col(xo, zo, C, H, W, kh, kw, s, acc ? 1 : 0),
+        transpose: (_i, _zt, zto, _xt, xto) => simd.im2col(xto, zto, C, H, W, kh, kw, s, 2),
       };
     },
   },
@@ -445,13 +430,12 @@ export const prims: { [P in PrimName]: Prim<P> } = {
   mul: {
     family: 'bilinear',
     shape: sameShapes('mul'),
-    make: (z) => {
+    make: (z, simd) => {
       const n = z.size;
-      const put = K.mul2(n, false), add = K.mul2(n, true);
       return {
-        apply: (x, xo, y, yo, out, zo, acc) => (acc ? add : put)(x, xo, y, yo, out, zo),
-        tx: (y, yo, zt, zto, xt, xto) => add(y, yo, zt, zto, xt, xto),
-        ty: (x, xo, zt, zto, yt, yto) => add(x, xo, zt, zto, yt, yto),
+        apply: (_x, xo, _y, yo, _out, zo, acc) => simd.mul(xo, yo, zo, n, acc ? 1 : 0),
+        tx: (_y, yo, _zt, zto, _xt, xto) => simd.mul(yo, zto, xto, n, 1),
+        ty: (_x, xo, _zt, zto, _yt, yto) => simd.mul(xo, zto, yto, n, 1),
       };
     },
   },
@@ -502,7 +486,7 @@ export const prims: { [P in PrimName]: Prim<P> } = {
   log: { family: 'unary', shape: unaryShape, derivs: () => logDerivs, maxOrder: Infinity },
   sin: { family: 'unary', shape: unaryShape, derivs: () => sinShiftDerivs(0), maxOrder: Infinity },
   cos: { family: 'unary', shape: unaryShape, derivs: () => sinShiftDerivs(1), maxOrder: Infinity },
-  tanh: { family: 'unary', shape: unaryShape, derivs: () => tanhDerivs, maxOrder: MAX_ORDER },
+  tanh: { family: 'unary', shape: unaryShape, derivs: (_p, simd) => tanhDerivs(simd), maxOrder: MAX_ORDER },
   softplus: { family: 'unary', shape: unaryShape, derivs: () => softplusDerivs, maxOrder: MAX_ORDER },
   // z = x^p for an integer p
   powi: { family: 'unary', shape: unaryShape, derivs: ({ p }) => powiDerivs(p), maxOrder: Infinity },

@@ -9,6 +9,14 @@
  * prims.ts; the planes and the steps come from each op's derivative family (families.ts), so this
  * file only plans buffers and runs steps. A call copies θ and the directions in, copies the
  * sample's data in, and runs the steps.
+ *
+ * Batches: the nodes that do not depend on data (θ's slices, scaled weights, constants folded
+ * with them) are *shared* — the same for every sample of a call — and the rest *per-sample*. A
+ * batch call runs the shared forward steps once, then for each sample the per-sample steps; the
+ * batch mean of a gradient lets every sample add into the shared nodes' adjoints and runs their
+ * backward steps once at the end, so per-sample work is only what differs between samples. Per
+ * sample, the steps and their order do not depend on the batch, so a sample's values and
+ * per-sample gradients are the same bits in a batch of any size (batch.test.ts).
  */
 import { InputError } from '../core/index.ts';
 import { nodeRule, type NodeRule, type Placed, type Step, type StepContext } from './families.ts';
@@ -50,14 +58,21 @@ interface NodeRT extends Placed {
  */
 class Executable {
   readonly rts: NodeRT[] = [];
-  readonly forward: Step[] = [];
-  readonly backward: Step[] = [];
+  /** Steps of the shared nodes (run once per θ) and of the per-sample ones, forward and backward. */
+  readonly forwardShared: Step[] = [];
+  readonly forwardSample: Step[] = [];
+  readonly backwardSample: Step[] = [];
+  readonly backwardShared: Step[] = [];
   readonly param: NodeRT;
   readonly out: NodeRT;
   readonly full: number;
   readonly heap: Float64Array;
+  /** Adjoints of shared nodes in [adjStart, adjMid), of per-sample nodes in [adjMid, adjEnd). */
   private readonly adjStart: number;
+  private readonly adjMid: number;
   private readonly adjEnd: number;
+  /** By node id: whether the node depends on the sample's data. */
+  private readonly perSample: boolean[] = [];
   private readonly copyIn = new Map<number, (x: Float64Array, xo: number, z: Float64Array, zo: number) => void>();
 
   constructor(
@@ -72,6 +87,7 @@ class Executable {
     // contiguously so one fill clears them.
     let top = 0;
     for (const node of nodes) {
+      this.perSample.push(node.kind === 'data' || node.inputs.some((x) => this.perSample[x.id]));
       const rule = node.kind === 'op' ? nodeRule(node) : null;
       const xs = node.inputs.map((x) => this.rts[x.id]!);
       const planes = this.livePlanes(node, rule, xs);
@@ -95,33 +111,43 @@ class Executable {
         continue;
       }
       top += planes.length * size;
-      const extra = rule ? rule.scratch(size, K) : 0;
+      const extra = rule ? rule.scratch(size, K, planes.length) : 0;
       if (extra > 0) {
         rt.extraOff = top;
         top += extra;
       }
       this.rts.push(rt);
     }
+    // Shared adjoints first, then per-sample ones, so each kind is cleared by one fill; a view
+    // lives in its parent's adjoint (of the same kind: it has one input).
     this.adjStart = top;
-    for (const rt of this.rts) {
-      if (!rt.adjPlanes.length) continue;
-      if (rt.viewOf) {
-        rt.adjOff = rt.viewOf.parent.adjOff + rt.viewOf.start;
-        rt.adjStride = rt.viewOf.parent.adjStride;
-      } else {
+    const place = (shared: boolean) => {
+      for (const rt of this.rts) {
+        if (!rt.adjPlanes.length || rt.viewOf || this.perSample[rt.node.id] === shared) continue;
         rt.adjOff = top;
         top += rt.adjPlanes.length * rt.size;
       }
+    };
+    place(true);
+    this.adjMid = top;
+    place(false);
+    for (const rt of this.rts) {
+      if (!rt.adjPlanes.length || !rt.viewOf) continue;
+      rt.adjOff = rt.viewOf.parent.adjOff + rt.viewOf.start;
+      rt.adjStride = rt.viewOf.parent.adjStride;
     }
     this.adjEnd = top;
     const { heap, kernels } = simdHeap(top);
     this.heap = heap;
-    const cx: StepContext = { heap, K, simd: kernels, forward: this.forward, backward: this.backward };
+    const shared: StepContext = { heap, K, simd: kernels, forward: this.forwardShared, backward: this.backwardShared };
+    const sample: StepContext = { ...shared, forward: this.forwardSample, backward: this.backwardSample };
     for (const rt of this.rts) {
       rt.buf = heap;
       if (rt.node.kind === 'const') heap.set(rt.node.value, rt.off);
       if (rt.node.kind === 'data') this.copyIn.set(rt.node.id, copy(rt.size, false));
-      if (rt.rule && !rt.viewOf) rt.rule.steps(rt, rt.node.inputs.map((x) => this.rts[x.id]!), cx);
+      // A node's backward steps move its adjoint into its inputs': a per-sample node's run per
+      // sample, a shared node's after every sample has added into its adjoint.
+      if (rt.rule && !rt.viewOf) rt.rule.steps(rt, rt.node.inputs.map((x) => this.rts[x.id]!), this.perSample[rt.node.id] ? sample : shared);
     }
     this.param = this.rts[program.theta.id]!;
     this.out = this.rts[program.output.id]!;
@@ -151,29 +177,53 @@ class Executable {
     }
   }
 
+  /** Copy θ and the directions in and run the shared nodes' forward steps (once per call). */
   setTheta(theta: Float64Array, dirs: readonly Float64Array[]): void {
     const p = this.param, P = p.size;
     this.heap.set(theta, p.off);
     dirs.forEach((v, i) => this.heap.set(v, p.off + (i + 1) * P));
+    const fwd = this.forwardShared;
+    for (let i = 0; i < fwd.length; i++) fwd[i]!();
   }
 
-  /** Run forward (and backward); returns D^m f = the full plane of the output. */
-  run(): number {
-    const fwd = this.forward;
+  /**
+   * Run the bound sample forward (and, with the gradient, backward into θ's adjoint); returns
+   * D^m f = the full plane of the output. `mean`: add this sample's adjoints into the shared
+   * nodes' without clearing them or moving them to θ (finishMean does, once per batch).
+   */
+  run(mean = false): number {
+    const fwd = this.forwardSample;
     for (let i = 0; i < fwd.length; i++) fwd[i]!();
     // The output may be a view (a slice of a larger tensor): its planes sit `stride` apart.
     const o = this.out, sl = o.slot[this.full]!;
     const value = sl < 0 ? 0 : this.heap[o.off + sl * o.stride]!;
     if (this.withGrad) {
-      this.heap.fill(0, this.adjStart, this.adjEnd);
+      this.heap.fill(0, mean ? this.adjMid : this.adjStart, this.adjEnd);
       const seed = o.adjSlot[0]!;
       if (seed >= 0) {
-        this.heap[o.adjOff + seed * o.adjStride] = 1;
-        const bwd = this.backward;
+        // += : a shared output (a loss that reads no data) sums its seeds over the batch.
+        this.heap[o.adjOff + seed * o.adjStride]! += 1;
+        const bwd = this.backwardSample;
         for (let i = bwd.length - 1; i >= 0; i--) bwd[i]!();
+        if (!mean) this.backwardOfShared();
       }
     }
     return value;
+  }
+
+  /** Clear the shared adjoints before a batch mean's samples add into them. */
+  startMean(): void {
+    this.heap.fill(0, this.adjStart, this.adjMid);
+  }
+
+  /** After a batch mean's samples: move the summed shared adjoints back to θ. */
+  finishMean(): void {
+    if (this.out.adjSlot[0]! >= 0) this.backwardOfShared();
+  }
+
+  private backwardOfShared(): void {
+    const bwd = this.backwardShared;
+    for (let i = bwd.length - 1; i >= 0; i--) bwd[i]!();
   }
 
   /** out[offset…] (+)= scale · ∇_θ of the last run's D^m f (zero when f does not depend on θ). */
@@ -186,6 +236,7 @@ class Executable {
     }
     const g = this.heap, go = p.adjOff; // need(θ) = {F}: one plane
     if (acc) for (let i = 0; i < P; i++) out[offset + i]! += scale * g[go + i]!;
+    else if (scale === 1) out.set(g.subarray(go, go + P), offset); // a memcpy: 1·x is x, bit for bit
     else for (let i = 0; i < P; i++) out[offset + i] = scale * g[go + i]!;
   }
 }
@@ -383,13 +434,15 @@ export class Program {
     const ex = this.prepare('meanGradDerivative', theta, dirs, true);
     if (out) this.checkVector('meanGradDerivative: out', out);
     const grad = out ?? new Float64Array(this.P);
-    grad.fill(0);
     let value = 0;
+    ex.startMean();
     for (let i = 0; i < n; i++) {
       ex.bindSample(batch, i);
-      value += ex.run();
-      ex.gradInto(grad, 0, 1 / n, true);
+      value += ex.run(true);
     }
+    ex.finishMean();
+    if (n === 0) grad.fill(0);
+    else ex.gradInto(grad, 0, 1 / n, false);
     return { value: value / n, grad };
   }
 

@@ -85,8 +85,18 @@ export function checkProblem(where: string, p: Problem, N: number, theta0: Float
 
 /** θ −= η·d, then the landscape's projection. */
 export function descend(p: Problem, theta: Float64Array, eta: number, d: Float64Array): void {
-  for (let i = 0; i < theta.length; i++) theta[i]! -= eta * d[i]!;
+  subtractScaled(theta, eta, d);
   p.landscape.project?.(theta);
+}
+
+/**
+ * θ −= η·d on its own: with the loop inside `descend`, V8 compiled it on-stack in the first call,
+ * before the projection's property access had any type feedback, and deoptimized at it again
+ * and again (--trace-deopt: "Insufficient type feedback for generic named access"), which made
+ * each step ≈ 40 µs for P = 4,490 instead of ≈ 2.
+ */
+function subtractScaled(theta: Float64Array, eta: number, d: Float64Array): void {
+  for (let i = 0; i < theta.length; i++) theta[i]! -= eta * d[i]!;
 }
 
 /** out = the mean over `rows[order[start…start+B)]` of ∇l (scratch: one P-vector). */
