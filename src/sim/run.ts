@@ -191,7 +191,7 @@ const unwritable = new Set<string>();
  */
 async function cachedPass(p: Plan, o: SimulateOptions, atoms: Atoms, theta0: Float64Array): Promise<{ losses: Float64Array; report: Theta0PassReport }> {
   const computed = async (cache: string) => ({ losses: await atomsPass(p, o, atoms.count), report: { source: 'computed' as const, cacheFile: null, cache } });
-  if (o.theta0Cache === false) return computed('computed; the θ₀ cache is off (theta0Cache false)');
+  if (o.theta0Cache === false) return computed('computed; the θ₀ cache is off');
   const entry = theta0CacheEntry(p.ref, p.land, atoms, theta0);
   if ('unkeyed' in entry) return computed(`computed; not cached: ${entry.unkeyed}`);
   const read = await readTheta0Cache(entry, atoms.count);
