@@ -25,4 +25,4 @@ export {
   formatNumber, formatExact, formatStderr, textTable, VALUE_DIGITS, EXACT_DIGITS, STDERR_DIGITS, ZERO_TOLERANCE, zeroUpToRounding, exactFormat,
   type TableOptions, type ExactFormat,
 } from './format.ts';
-export { provenance, gitCommit, BUILD_INFO, type Provenance } from './provenance.ts';
+export { provenance, gitCommit, codeDigest, BUILD_INFO, type Provenance } from './provenance.ts';

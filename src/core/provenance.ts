@@ -6,10 +6,13 @@
  * dist/core/build-info.json beside this module, since an installed package has no git history),
  * else from git when perturb runs from its clone. Either way it is read once per process and is
  * the same for every worker count and for a resumed run, so files stay byte-identical across
- * them. Never fails: without git, or outside a clone, the commit is null.
+ * them. Never fails: without git, or outside a clone, the commit is null. `codeDigest` hashes
+ * the code files themselves, for caches of computed numbers (an edit changes it, a commit need not).
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, realpathSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export interface Provenance {
@@ -65,4 +68,43 @@ export function provenance(): Provenance {
     commit: typeof commit === 'string' ? commit : null,
   });
   return cached;
+}
+
+/** The directory of the code that is running: src/ from the sources, dist/ from the build. */
+const CODE = new URL('../', import.meta.url);
+
+/** Test files: no computed number depends on them. */
+const IS_TEST = /\.test\.[cm]?[jt]s$|\.test\.d\.[cm]?ts$/;
+
+let codeDigestCached: string | undefined;
+
+/**
+ * A sha256 of perturb's code as it is on disk: every file under `dir` (default: the src/ or
+ * dist/ this module runs from) except tests, by relative path and content, in sorted order. A
+ * cache of numbers perturb computed keys on it beside the version and commit, because those stay
+ * the same while a clone's files are edited (an uncommitted change to the engine can change the
+ * last bits of a loss) or a build is made from an edited tree. About 2 MB of files: read once
+ * per process for the default directory.
+ */
+export function codeDigest(dir?: string): string {
+  if (dir === undefined && codeDigestCached !== undefined) return codeDigestCached;
+  const root = dir ?? fileURLToPath(CODE);
+  const files: string[] = [];
+  const walk = (rel: string) => {
+    for (const e of readdirSync(join(root, rel), { withFileTypes: true })) {
+      const path = rel === '' ? e.name : `${rel}/${e.name}`;
+      if (e.isDirectory()) walk(path);
+      else if (e.isFile() && !IS_TEST.test(e.name)) files.push(path);
+    }
+  };
+  walk('');
+  files.sort();
+  const h = createHash('sha256');
+  for (const f of files) {
+    const bytes = readFileSync(join(root, f));
+    h.update(`${f}\0${bytes.length}\0`).update(bytes);
+  }
+  const digest = h.digest('hex');
+  if (dir === undefined) codeDigestCached = digest;
+  return digest;
 }

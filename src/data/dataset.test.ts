@@ -1,8 +1,8 @@
-/** @file Tests of the data set record helpers: samples and batches converted from bytes, drawing with replacement (uniform and weighted), byte scaling, class counts. */
+/** @file Tests of the data set record helpers: samples and batches converted from bytes, drawing with replacement (uniform and weighted), byte scaling, class counts, the content digest. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InputError, rng, type Rng } from '../core/index.ts';
-import { bytesToUnit, classCounts, datasetFromBytes, drawWithReplacement, gatherImages, imageRange, imageSize, sample, type ImageDataset } from './dataset.ts';
+import { bytesToUnit, classCounts, datasetDigest, datasetFromBytes, drawWithReplacement, gatherImages, imageRange, imageSize, sample, type ImageDataset } from './dataset.ts';
 
 function tiny(): ImageDataset {
   // 3 images of shape 2×1×2: byte = image·10 + index inside the image.
@@ -107,5 +107,21 @@ describe('bytes to data set', () => {
     assert.deepEqual(Array.from(sample(ds, 1).pixels), [0.2, 0.4]);
     assert.deepEqual(classCounts(ds), [1, 0, 2]);
     assert.deepEqual(ds.classNames, ['a', 'b', 'c']);
+  });
+});
+
+describe('datasetDigest', () => {
+  it('is a sha256 of the images and labels: equal for equal content under any name, another for one pixel, one label or another shape', () => {
+    const d = datasetDigest(tiny());
+    assert.match(d, /^[0-9a-f]{64}$/);
+    assert.equal(datasetDigest({ ...tiny(), name: 'renamed' }), d);
+    const pixel = tiny();
+    pixel.pixels[11] = 99;
+    const label = tiny();
+    label.labels[0] = 0;
+    const shape: ImageDataset = { ...tiny(), shape: [1, 2, 2] };
+    const classes: ImageDataset = { ...tiny(), classes: 3 };
+    const all = [d, ...[pixel, label, shape, classes].map(datasetDigest)];
+    assert.equal(new Set(all).size, all.length, 'each change gives another digest');
   });
 });

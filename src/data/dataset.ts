@@ -3,6 +3,7 @@
  * one sample or a batch of samples as float64 in [0, 1] (byte/255, converted only when asked),
  * and drawing indices with replacement (uniformly or by weight) from a seeded stream.
  */
+import { createHash } from 'node:crypto';
 import { InputError, type Rng } from '../core/index.ts';
 
 /**
@@ -142,6 +143,28 @@ export function drawWithReplacement(count: number, n: number, r: Rng, weights?: 
     out[j] = lo;
   }
   return out;
+}
+
+const digests = new WeakMap<ImageDataset, string>();
+
+/**
+ * A sha256 of what a data set holds — count, shape, classes, the labels and every pixel byte,
+ * not its name — equal exactly for data sets of equal images and labels: what a cache of numbers
+ * computed from the images keys on. Computed once per data set record (Fashion-MNIST's 55 MB in
+ * tens of milliseconds); a record's bytes are not to be changed after it is made.
+ */
+export function datasetDigest(ds: ImageDataset): string {
+  let d = digests.get(ds);
+  if (d === undefined) {
+    const labels = Int32Array.from(ds.labels); // an exact Int32Array, whatever view the record holds
+    d = createHash('sha256')
+      .update(JSON.stringify({ count: ds.count, shape: ds.shape, classes: ds.classes, labels: 'int32', pixels: 'uint8' }))
+      .update(new Uint8Array(labels.buffer))
+      .update(ds.pixels)
+      .digest('hex');
+    digests.set(ds, d);
+  }
+  return d;
 }
 
 /** Per-class image counts of `ds` (length `ds.classes`). */

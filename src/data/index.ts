@@ -7,7 +7,7 @@ import type { ImageDataset } from './dataset.ts';
 import { loadFashionMnist, type FashionMnistOptions } from './fmnist.ts';
 
 export {
-  bytesToUnit, classCounts, datasetFromBytes, drawWithReplacement, gatherImages, imageRange, imageSize, sample,
+  bytesToUnit, classCounts, datasetDigest, datasetFromBytes, drawWithReplacement, gatherImages, imageRange, imageSize, sample,
   type ByteImages, type ImageBatch, type ImageDataset, type ImageSample,
 } from './dataset.ts';
 export {

@@ -1,11 +1,11 @@
-/** @file Claims about atoms: drawing reproduces the draws of saved runs bit for bit (checked against the implementation they were made with), literal atoms are checked field by field, the mean loss over atoms is the weighted mean, and which atoms count as small. */
+/** @file Claims about atoms: drawing reproduces the draws of saved runs bit for bit (checked against the implementation they were made with), literal atoms are checked field by field, the mean loss over atoms is the weighted mean, which atoms count as small, and which name their content (a digest). */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { rng, split, type Rng } from '../core/index.ts';
 import { compile, mul, reshape } from '../engine/index.ts';
 import { atomsFromLiteral, atomsMeanLoss, drawAtoms, hasSmallAtoms, rememberedAt, SMALL_ATOMS, tableAtoms } from './atoms.ts';
 import { resolveLandscape } from './resolve.ts';
-import { imageLandscape } from './images.ts';
+import { datasetAtoms, imageLandscape } from './images.ts';
 import { syntheticImages } from '../testing/index.ts';
 import type { Atoms } from './types.ts';
 
@@ -134,5 +134,18 @@ describe('small atoms', () => {
     assert.ok(hasSmallAtoms(images(4096)));
     assert.ok(!hasSmallAtoms(images(4097)));
     assert.ok(!hasSmallAtoms({ exact: { atoms: null, populationLoss: null } }), 'no atoms');
+  });
+});
+
+describe('digest', () => {
+  it("a data set's atoms name their content (its bytes, not its name); literal atoms name none", async () => {
+    const d = datasetAtoms(syntheticImages('a', 50, [1, 2, 2], 7)).digest!();
+    assert.match(d, /^images:[0-9a-f]{64}$/);
+    assert.equal(datasetAtoms(syntheticImages('b', 50, [1, 2, 2], 7)).digest!(), d, 'the same images under another name');
+    assert.notEqual(datasetAtoms(syntheticImages('a', 50, [1, 2, 2], 8)).digest!(), d, 'other images');
+    assert.notEqual(datasetAtoms(syntheticImages('a', 51, [1, 2, 2], 7)).digest!(), d, 'one image more');
+    const land = imageLandscape('logistic', syntheticImages('a', 50, [1, 2, 2], 7), { spec: 'tiny-50' });
+    assert.equal(land.atoms!().digest!(), d, 'an image landscape keeps them');
+    assert.equal((await resolveLandscape('gauss')).atoms!().digest, undefined, 'quadrature atoms: none');
   });
 });

@@ -9,7 +9,7 @@
 import { dense, flatten, reshape, slice, softmaxCrossEntropy, type Batch, type LossFn, type Shape } from '../engine/index.ts';
 import { InputError, type Rng, split } from '../core/index.ts';
 import {
-  datasetByName, FASHION_MNIST_COUNT, gatherImages, imageRange, type DatasetName, type DatasetOptions, type ImageDataset,
+  datasetByName, datasetDigest, FASHION_MNIST_COUNT, gatherImages, imageRange, type DatasetName, type DatasetOptions, type ImageDataset,
 } from '../data/index.ts';
 import { drawAtoms } from './atoms.ts';
 import { convnetModel, type ImageShape } from './convnet.ts';
@@ -53,7 +53,7 @@ export function imageModel(model: ImageModel, image: ImageShape): ImageModelSpec
   return { P: c.P, data: c.data, loss: c.loss };
 }
 
-/** Every image of `ds` as an atom of weight 1/count; batches are converted on request. */
+/** Every image of `ds` as an atom of weight 1/count; batches are converted on request; the digest is the data set's (data's datasetDigest). */
 export function datasetAtoms(ds: ImageDataset): Atoms {
   const weights = new Float64Array(ds.count).fill(1 / ds.count);
   const asBatch = (b: { pixels: Float64Array; labels: Float64Array }): Batch => ({ x: b.pixels, label: b.labels });
@@ -63,6 +63,7 @@ export function datasetAtoms(ds: ImageDataset): Atoms {
     uniform: true,
     batch: (start = 0, end = ds.count) => asBatch(imageRange(ds, start, end)),
     gather: (indices) => asBatch(gatherImages(ds, indices)),
+    digest: () => `images:${datasetDigest(ds)}`,
   };
 }
 

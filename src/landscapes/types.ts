@@ -32,6 +32,13 @@ export interface Atoms {
   batch(start?: number, end?: number): Batch;
   /** The atoms at `indices`, in that order (repeats allowed), as a batch. */
   gather(indices: ArrayLike<number>): Batch;
+  /**
+   * A content hash of the atoms (every field and weight), equal exactly for equal atoms; absent
+   * where the atoms cannot name their content. Per-atom values computed from atoms that have
+   * one may be kept on disk under it (simulate's θ₀ cache): a data set's atoms (`datasetAtoms`)
+   * give a sha256 of its bytes.
+   */
+  digest?(): string;
 }
 
 /** What a landscape computes exactly, for `perturb landscape` and for choosing a mode. */

@@ -16,7 +16,7 @@ export { redisQueue, type RedisQueueOptions } from './queue.ts';
 export { startWorker, type WorkerOptions, type QueueWorker, type JobReport } from './worker.ts';
 export { redisTarget, checkRedis, type RedisTarget } from './redis.ts';
 export { encodePlain, decodePlain } from './codec.ts';
-export { DEFAULT_QUEUE } from './protocol.ts';
+export { DEFAULT_QUEUE, moduleHashes, thisPerturb } from './protocol.ts';
 export { checkpointed, checkResumable, removeCheckpoint, type CheckpointedRun, type CheckpointedResult } from './checkpoint.ts';
 
 /**

@@ -16,7 +16,9 @@ const dir = mkdtempSync(join(tmpdir(), 'perturb-sim-batching-'));
 const files = (d: string) => Object.fromEntries(readdirSync(d).sort().map((f) => [f, readFileSync(join(d, f), 'utf8')]));
 
 test('fmnist-convnet: identical files for 1, 5 and 24 trials per chunk and for 0 and 2 workers', async () => {
-  const base = { landscape: { spec: 'fmnist-convnet' }, optimizers: ['sgd' as const, 'gd' as const], eta: [0.01, 0.05], N: 4, B: 1, T: 4, testPoints: 8, trials: 24, seed: 77 };
+  // theta0Cache false: the θ₀ pass is made here (not read from an earlier run's θ₀ cache), and
+  // nothing is written to the user's cache directory.
+  const base = { landscape: { spec: 'fmnist-convnet' }, optimizers: ['sgd' as const, 'gd' as const], eta: [0.01, 0.05], N: 4, B: 1, T: 4, testPoints: 8, trials: 24, seed: 77, theta0Cache: false };
   const runs: [string, number, number][] = [['c1-w0', 1, 0], ['c5-w2', 5, 2], ['c24-w0', 24, 0], ['c5-w0', 5, 0]];
   const out: Record<string, Record<string, string>> = {};
   for (const [name, chunkSize, workers] of runs) {

@@ -10,7 +10,8 @@ export {
   addTrial, diffSlots, emptyAggregate, estimate, summarize,
   type AggregateState, type Running, type SummaryRow, type DifferenceRow, type DiffSlot,
 } from './aggregate.ts';
-export { resultOf, summaryCsv, trialLines, type SimulationResult } from './output.ts';
+export { resultOf, summaryCsv, trialLines, type SimulationResult, type Theta0PassReport } from './output.ts';
+export { THETA0_CACHE_DIR } from './theta0-cache.ts';
 export { simulationSchedule } from './config.ts';
 export type { SimContext, TrialsTask } from './worker.ts';
 export { compare, type CompareOptions, type CompareResult, type CompareRow } from './compare.ts';

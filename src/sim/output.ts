@@ -66,6 +66,22 @@ export interface SimulationResult {
   differencesAgainst: string | null;
   summary: SummaryRow[];
   differences: DifferenceRow[];
+  /**
+   * Where this run's l_a(θ₀) of every atom came from, for runs whose test loss keeps them (one
+   * pass over the atoms; absent otherwise). Returned by simulate only, never written to
+   * summary.json: the files are the same bytes wherever l(θ₀) came from.
+   */
+  theta0Pass?: Theta0PassReport;
+}
+
+/** Where a simulation's per-atom l_a(θ₀) came from. */
+export interface Theta0PassReport {
+  /** `computed`: the pass ran now; `cache`: read from the θ₀ cache; `memory`: this process had it from an earlier pass at the same θ₀. */
+  source: 'computed' | 'cache' | 'memory';
+  /** The θ₀ cache file read, or written after the pass; null where none was (cache off, a landscape it cannot key, a directory that cannot take it). */
+  cacheFile: string | null;
+  /** What the cache did, for a person, e.g. `read from …` or `computed; stored in … (the entry there was made for another key (its code differ))`. */
+  cache: string;
 }
 
 export function resultOf(c: SimConfig, theta0Loss: number | undefined, rows: { summary: SummaryRow[]; differences: DifferenceRow[] }): SimulationResult {

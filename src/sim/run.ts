@@ -13,6 +13,10 @@
  * with the next chunk, so no trial is lost or counted twice and the final files equal an
  * uninterrupted run's. At the end summary.json and summary.csv are written atomically, the
  * partial file is renamed to trials.jsonl, and the checkpoint removed.
+ *
+ * The l(θ₀) pass over a data set's atoms is remembered per landscape object in this process
+ * (landscapes' rememberedAt) and kept on disk in the θ₀ cache (theta0-cache.ts) unless
+ * `theta0Cache` is false; the result's `theta0Pass` says which gave it.
  */
 import {
   closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statfsSync, statSync, truncateSync, unlinkSync, writeSync,
@@ -21,12 +25,13 @@ import { join } from 'node:path';
 import { InputError, opt, optionError, positiveInt } from '../core/index.ts';
 import { checkWritable, removeEmptyDirs, writeFileAtomic } from '../io/index.ts';
 import {
-  ATOM_LOSSES, ATOM_PASS_CHUNK, forgetAt, landscapeModules, referenced, rememberedAt, weightedAtomSum, type AtomLossPass, type Landscape, type LandscapeRef,
+  ATOM_LOSSES, ATOM_PASS_CHUNK, forgetAt, landscapeModules, referenced, rememberedAt, weightedAtomSum, type AtomLossPass, type Atoms, type Landscape, type LandscapeRef,
 } from '../landscapes/index.ts';
 import { checkpointed, checkResumable, executorFor, handlerUrl, indexed, removeCheckpoint, type Executor } from '../parallel/index.ts';
 import { addTrial, diffSlots, emptyAggregate, summarize, type AggregateState } from './aggregate.ts';
 import { resolveConfig, type SimConfig, type SimulationSpec } from './config.ts';
-import { resultOf, summaryCsv, trialLines, type SimulationResult } from './output.ts';
+import { resultOf, summaryCsv, trialLines, type SimulationResult, type Theta0PassReport } from './output.ts';
+import { readTheta0Cache, theta0CacheEntry, writeTheta0Cache } from './theta0-cache.ts';
 import type { Theta0Context } from './theta0-worker.ts';
 import type { SimContext, TrialsTask } from './worker.ts';
 
@@ -48,6 +53,13 @@ export interface SimulateOptions extends SimulationSpec {
   chunkSize?: number;
   /** Progress: trials done of the total (phase 'trials'), or atoms done for l(θ₀) (phase 'theta0'). */
   onProgress?: (done: number, total: number, phase: 'theta0' | 'trials') => void;
+  /**
+   * Keep l_a(θ₀) of every atom of a data set on disk, in `theta0/` of the data sets' cache
+   * directory (the landscape reference's `cacheDir`, else PERTURB_CACHE, else ~/.cache/perturb),
+   * so that a later run on the same landscape at the same θ₀ reads the exact float64s instead of
+   * making the pass (default true). false: the cache is neither read nor written.
+   */
+  theta0Cache?: boolean;
 }
 
 export const FILES = {
@@ -85,6 +97,7 @@ interface SimState {
 
 async function plan(o: SimulateOptions): Promise<Plan | { finished: SimulationResult }> {
   if (o.resume && !o.out) throw new InputError(`${WHERE}: ${opt('resume')} needs ${opt('out')} (the checkpoint sits in the output directory)`);
+  if (o.theta0Cache !== undefined && typeof o.theta0Cache !== 'boolean') throw optionError(WHERE, 'theta0Cache', `must be true or false, got ${typeof o.theta0Cache === 'string' ? `'${o.theta0Cache}'` : String(o.theta0Cache)}`);
   const { ref, land } = await referenced(o.landscape, WHERE);
   const config = resolveConfig(o, land);
   // The chunk size must not depend on the executor: a run may resume on another one.
@@ -133,7 +146,7 @@ function checkOutput(o: SimulateOptions, config: SimConfig, path: (f: keyof type
  * l_a(θ₀) (in fixed chunks on the executor) and their weighted sum in atom order — so neither
  * depends on where the chunks ran.
  */
-async function theta0Pass(p: Plan, o: SimulateOptions): Promise<{ loss?: number; atomLosses?: Float64Array }> {
+async function theta0Pass(p: Plan, o: SimulateOptions): Promise<{ loss?: number; atomLosses?: Float64Array; report?: Theta0PassReport }> {
   const { land, config: c } = p;
   if (c.test.theta0 === 'run') return { loss: land.populationLoss!(land.init(c.initSeed)) };
   if (c.test.theta0 !== 'atoms') return {};
@@ -143,15 +156,60 @@ async function theta0Pass(p: Plan, o: SimulateOptions): Promise<{ loss?: number;
   o.onProgress?.(0, count, 'theta0');
   // Remembered per landscape object and θ₀ (in flight too): another run at the same θ₀ — the
   // next panel of a reproduce, or a population loss after it — gets the very same numbers
-  // without the pass; and this run those of a population loss computed before it.
+  // without the pass; and this run those of a population loss computed before it. Made here,
+  // they come from the θ₀ cache on disk where it holds them.
+  const mine: { pass?: CachedPass } = {};
   const pass = rememberedAt<AtomLossPass>(land, ATOM_LOSSES, theta0, () => {
-    const box: AtomLossPass = { ready: atomsPass(p, o, count) };
+    const box: CachedPass = {
+      ready: cachedPass(p, o, atoms, theta0).then(({ losses, report }) => {
+        box.report = report;
+        return losses;
+      }),
+    };
     box.ready.then((losses) => (box.losses = losses), () => forgetAt(land, ATOM_LOSSES, theta0));
-    return box;
+    return (mine.pass = box);
   });
   const atomLosses = await pass.ready;
   o.onProgress?.(count, count, 'theta0');
-  return { loss: weightedAtomSum(atoms, atomLosses), atomLosses };
+  const report = mine.pass?.report
+    ?? { source: 'memory' as const, cacheFile: null, cache: 'not consulted: this process had l(θ₀) of each atom from an earlier pass at the same θ₀' };
+  return { loss: weightedAtomSum(atoms, atomLosses), atomLosses, report };
+}
+
+/** A pass made by this run: the losses and, once they are there, where they came from. */
+interface CachedPass extends AtomLossPass {
+  report?: Theta0PassReport;
+}
+
+/** The θ₀ cache directories a run could not write to, each named once per process. */
+const unwritable = new Set<string>();
+
+/**
+ * l_a(θ₀) of every atom: read from the θ₀ cache where it holds this very pass, else computed
+ * on the executor and stored there. A cache that cannot be written does not fail the run: the
+ * numbers are kept in memory, and `onNotice` hears of it once per directory and process.
+ */
+async function cachedPass(p: Plan, o: SimulateOptions, atoms: Atoms, theta0: Float64Array): Promise<{ losses: Float64Array; report: Theta0PassReport }> {
+  const computed = async (cache: string) => ({ losses: await atomsPass(p, o, atoms.count), report: { source: 'computed' as const, cacheFile: null, cache } });
+  if (o.theta0Cache === false) return computed('computed; the θ₀ cache is off');
+  const entry = theta0CacheEntry(p.ref, p.land, atoms, theta0);
+  if ('unkeyed' in entry) return computed(`computed; not cached: ${entry.unkeyed}`);
+  const read = await readTheta0Cache(entry, atoms.count);
+  if (read.ok) return { losses: read.losses, report: { source: 'cache', cacheFile: entry.file, cache: `read from ${entry.file}` } };
+  if (read.why === 'corrupt') o.onNotice?.(`the θ₀ cache entry ${entry.file} ${read.reason}: computing l(θ₀) of each atom again, and rewriting it`);
+  const { losses } = await computed('');
+  try {
+    writeTheta0Cache(entry, losses);
+  } catch (err) {
+    const why = `the θ₀ cache ${entry.dir} cannot be written (${(err as Error).message})`;
+    if (!unwritable.has(entry.dir)) {
+      unwritable.add(entry.dir);
+      o.onNotice?.(`${why}: l(θ₀) of each atom is kept in memory only, and computed again by the next run`);
+    }
+    return { losses, report: { source: 'computed', cacheFile: null, cache: `computed; not stored: ${why}` } };
+  }
+  const before = read.why === 'missing' ? 'none was there' : `the one there ${read.reason}`;
+  return { losses, report: { source: 'computed', cacheFile: entry.file, cache: `computed; stored in ${entry.file} (${before})` } };
 }
 
 async function atomsPass(p: Plan, o: SimulateOptions, count: number): Promise<Float64Array> {
@@ -294,5 +352,6 @@ export async function simulate(o: SimulateOptions): Promise<SimulationResult> {
     log.finish();
     removeCheckpoint(p.path('checkpoint'));
   }
-  return result;
+  // Where l(θ₀) came from is said to the caller, not written: the files do not depend on it.
+  return pass.report ? { ...result, theta0Pass: pass.report } : result;
 }

@@ -1,8 +1,8 @@
-/** @file `perturb simulate` from the command line: output files and --json, resume after a kill, bad input. */
+/** @file `perturb simulate` from the command line: output files and --json, resume after a kill, bad input, the θ₀ cache across processes and --no-theta0-cache. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -97,4 +97,33 @@ test('bad input names the flag and exits 2, writing nothing', async () => {
   assert.ok(!existsSync(out));
   assert.equal(missing.status, 2);
   assert.match(missing.stderr, /required option '--out <dir>' not specified/);
+});
+
+test('the θ₀ cache across processes: two runs at once leave one whole entry, the next reads it, --no-theta0-cache leaves it alone; the files are the same bytes', async () => {
+  const cache = join(dir, 'theta0-cache');
+  const spec = `${fileURLToPath(new URL('../../testing/tiny-images.ts', import.meta.url))}:count=2500`;
+  const args = (out: string) => ['simulate', '--landscape', spec, '--optimizer', 'sgd', '--eta', '0.1', '--N', '4', '--trials', '6', '--test-points', '4', '--workers', '0', '--cache-dir', cache, '--out', join(dir, out), '--quiet'];
+  const [a, b] = await Promise.all([runAsync(...args('t0-a')), runAsync(...args('t0-b'))]);
+  for (const r of [a, b]) {
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /l\(θ₀\) of each atom: (computed; stored in|read from) \S+\/theta0\/tiny-images\.[0-9a-f]{32}\.bin/);
+  }
+  const names = readdirSync(join(cache, 'theta0'));
+  assert.equal(names.length, 1, `one entry, no temporary file: ${names.join(', ')}`);
+  const file = join(cache, 'theta0', names[0]!);
+  const bytes = readFileSync(file);
+  const [c, d, j] = await Promise.all([
+    runAsync(...args('t0-c')),
+    runAsync(...args('t0-d'), '--no-theta0-cache'),
+    runAsync(...args('t0-j'), '--json'),
+  ]);
+  assert.equal(c.status, 0, c.stderr);
+  assert.ok(c.stderr.includes(`l(θ₀) of each atom: read from ${file}\n`), c.stderr);
+  assert.equal(d.status, 0, d.stderr);
+  assert.match(d.stderr, /l\(θ₀\) of each atom: computed; the θ₀ cache is off\n/);
+  assert.equal(j.status, 0, j.stderr);
+  assert.deepEqual(JSON.parse(j.stdout).theta0Pass, { source: 'cache', cacheFile: file, cache: `read from ${file}` }, '--json says where l(θ₀) came from');
+  assert.ok(!('theta0Pass' in JSON.parse(read(join(dir, 't0-j'))[1]!)), 'summary.json does not');
+  assert.deepEqual(readFileSync(file), bytes);
+  for (const out of ['t0-b', 't0-c', 't0-d', 't0-j']) assert.deepEqual(read(join(dir, out)), read(join(dir, 't0-a')), out);
 });

@@ -29,6 +29,8 @@ interface SimulateCliOptions extends QueueFlags, DataFlags, ScheduleSizes {
   sdeSubsteps: number;
   sdeSamples: number;
   out: string;
+  /** false with --no-theta0-cache. */
+  theta0Cache: boolean;
   json?: boolean;
   quiet?: boolean;
 }
@@ -52,7 +54,8 @@ export function registerSimulate(program: Command): void {
     .option('--sde-samples <M>', 'sde: fresh samples per substep where G and C are estimated', positiveInt, 32)
     .requiredOption('--out <dir>', `output directory: ${FILES.trials}, ${FILES.summary}, ${FILES.csv} (a checkpoint sits there while running)`)
     .option('--cifar10 <dir>', 'CIFAR-10 binary batches (or set PERTURB_CIFAR10)')
-    .option('--cache-dir <dir>', 'cache directory for Fashion-MNIST (default: PERTURB_CACHE or ~/.cache/perturb)')
+    .option('--cache-dir <dir>', 'cache directory for Fashion-MNIST and the θ₀ cache (default: PERTURB_CACHE or ~/.cache/perturb)')
+    .option('--no-theta0-cache', 'make the pass for l(θ₀) of each image afresh, neither reading nor writing the θ₀ cache in the cache directory')
     .option('--quiet', 'no progress bar')
     .option('--json', 'print the summary as JSON: { summary: [...], differences: [...], ... }')
     .action(async (o: SimulateCliOptions) => {
@@ -66,13 +69,14 @@ export function registerSimulate(program: Command): void {
           landscape: ref, optimizers: o.optimizer, eta: o.eta, T: o.T, N: o.N, B: o.B, E: o.E, shuffle: o.shuffle,
           trials: o.trials, testPoints: o.testPoints, seed: o.seed, initSeed: o.initSeed, randomInit: o.randomInit,
           sdeSubsteps: o.sdeSubsteps, sdeSamples: o.sdeSamples, workers: o.workers, executor, out: o.out, resume: o.resume, force: o.force,
-          onProgress: bar.onProgress, onNotice: (m) => warn(`perturb: ${m}\n`),
+          theta0Cache: o.theta0Cache, onProgress: bar.onProgress, onNotice: (m) => warn(`perturb: ${m}\n`),
         });
       } finally {
         bar.stop();
         release();
       }
       print(o.json ? JSON.stringify(result, null, 2) + '\n' : renderSimulation(result));
+      if (!o.json && result.theta0Pass) warn(`l(θ₀) of each atom: ${result.theta0Pass.cache}\n`);
       if (!o.json) warn(`wrote ${o.out}/{${FILES.trials},${FILES.summary},${FILES.csv}}\n`);
     });
   queueFlags(cmd);
