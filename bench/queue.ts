@@ -34,7 +34,7 @@ async function timedRun(executor: Executor, trials: number): Promise<Timed> {
   const clock = simulationClock(trials);
   const start = performance.now();
   await simulate({
-    landscape: { spec: 'fmnist-convnet' }, ...SETTINGS, trials, executor, out: dir,
+    landscape: { spec: 'fmnist-convnet' }, ...SETTINGS, trials, executor, out: dir, theta0Cache: false,
     onProgress: clock.onProgress,
   });
   const seconds = (performance.now() - start) / 1000;

@@ -67,7 +67,8 @@ async function timedRun(land: Landscape, workers: number, trials: number): Promi
   const dir = mkdtempSync(join(tmpdir(), 'perturb-bench-sim-'));
   const clock = simulationClock(trials);
   const result = await simulate({
-    landscape: land, ...SETTINGS, trials, seed: SEED, workers, out: dir, chunkSize: 16,
+    // theta0Cache false: time the pass itself, not a read of an earlier run's cache file
+    landscape: land, ...SETTINGS, trials, seed: SEED, workers, out: dir, chunkSize: 16, theta0Cache: false,
     onProgress: clock.onProgress,
   });
   return { result, trialsPerSecond: clock.trialsPerSecond(), theta0Seconds: clock.theta0Seconds() ?? 0, dir };
