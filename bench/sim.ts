@@ -128,7 +128,16 @@ export async function run(opts: { trials?: number; torchTrials?: number; archime
     rows.push([`PyTorch ${f.name}, 1 thread${f.name === torch!.fastest ? ' (fastest)' : ''}`, String(f.trialsPerBatch), f.trialsPerSecond.toFixed(1), `reps: ${f.rates.map((r) => r.toFixed(1)).join(', ')}`, '']);
   }
   console.log(table(['implementation', 'trials per batch', 'trials/s', 'ratio', 'target'], rows));
-  console.log(`perturb's resident set: ${mb(rss0)} before the runs, ${mb(rssAfter)} after ${2 * trials} trials (${rssAfter >= rss0 ? '+' : ''}${mb(rssAfter - rss0)})`);
+  console.log(`perturb's resident set: ${mb(rss0)} before the timed runs, ${mb(rssAfter)} after them (their worker threads' heaps included)`);
+  // Memory over a long run, in this thread (no worker heaps coming and going): it must stay flat.
+  const rss: string[] = [];
+  for (const n of [500, 2000, 6000]) {
+    const d = mkdtempSync(join(tmpdir(), 'perturb-bench-sim-rss-'));
+    await simulate({ landscape: land, ...SETTINGS, trials: n, seed: SEED + n, workers: 0, out: d, theta0Cache: false });
+    rmSync(d, { recursive: true, force: true });
+    rss.push(`${mb(process.memoryUsage().rss)} after ${n.toLocaleString('en')} more`);
+  }
+  console.log(`resident set over 8,500 trials in this thread: ${rss.join(', ')}`);
   console.log(`load average before the runs: ${load.map((x) => x.toFixed(2)).join(', ')} on ${availableParallelism()} cores (2 workers need 2 idle cores)`);
   const probe = await simdScaling();
   console.log(`SIMD arithmetic on this machine: two processes of an L1-resident WebAssembly GEMM loop do ${probe.ratio.toFixed(2)}× the work of one (${probe.one.toFixed(2)} s alone, ${probe.two.map((t) => t.toFixed(2)).join(' and ')} s side by side); below ≈ 1.8 the cores share their SIMD units and 2 workers cannot reach 1.8×`);
