@@ -4,7 +4,10 @@
 Run with Debian's interpreter, which has python3-torch (torch 1.13 + functorch):
 
     /usr/bin/python3 bench/torch_engine.py fixture --out bench/fixtures/convnet-reference.json
-    /usr/bin/python3 bench/torch_engine.py bench [--shape fmnist|cifar] [--reps R]
+    /usr/bin/python3 bench/torch_engine.py bench [--shape fmnist|cifar] [--reps R] [--only W,W...]
+
+`bench` times every workload in several formulations (rows "workload:variant"; see cmd_bench),
+each checked against the flat-theta autograd one before timing.
 
 Only bench runs and fixture generation use Python; perturb's tests read the committed fixture.
 
@@ -128,6 +131,62 @@ def make_loss(image):
         return loss(theta, xs, labels).mean()
 
     return loss, loss1, loss_mean, P
+
+
+def make_layer_loss(image):
+    """The same convnet with one parameter tensor per layer (the way a PyTorch user holds a
+    model's parameters) instead of slices of one flat theta: no per-call slicing, and autograd
+    accumulates each layer's gradient into its own tensor. The raw weights are still multiplied
+    by their scale in the forward pass, so the parameterisation (and the SGD trajectory) is
+    perturb's exactly.
+
+    Returns (split, join, loss, loss1, lockstep):
+      split(theta) -> list of 8 fresh tensors (w1, b1, ..., b4) from a flat theta;
+      join(params) -> flat theta (params may carry leading batch dimensions: [..., P]);
+      loss(params, x [N,C,H,W], label [N]) -> losses [N];
+      loss1(params, x [C,H,W], label 0-d) -> scalar;
+      lockstep(params, x [R,B,C,H,W], label [R,B]) -> losses [R,B], where every parameter has a
+        leading dimension R (one network per trial): the convolutions are one grouped convolution
+        (groups=R) over the R networks, the dense layers one batched matmul each. The sum of its
+        output has trial r's gradient in slot r of each parameter's gradient."""
+    layout, P = convnet_layout(image)
+    F = torch.nn.functional
+    scales = [scale for _, _, _, scale in layout]
+    c, h, w = image
+
+    def split(theta):
+        return [theta[off:off + math.prod(shape)].reshape(shape).clone() for _, shape, off, _ in layout]
+
+    def join(params):
+        lead = params[0].shape[:params[0].dim() - len(layout[0][1])]
+        return torch.cat([p.reshape(*lead, -1) for p in params], -1)
+
+    def loss(ps, x, label):
+        w1, b1, w2, b2, w3, b3, w4, b4 = ps
+        s = scales
+        z = torch.tanh(F.conv2d(x, w1 * s[0], b1, stride=2))
+        z = torch.tanh(F.conv2d(z, w2 * s[2], b2, stride=2))
+        z = z.flatten(1)  # C-major per sample
+        z = torch.tanh(z @ (w3 * s[4]).t() + b3)
+        logits = z @ (w4 * s[6]).t() + b4
+        return torch.logsumexp(logits, -1) - logits.gather(-1, label.unsqueeze(-1)).squeeze(-1)
+
+    def loss1(ps, x, label):
+        return loss(ps, x.unsqueeze(0), label.unsqueeze(0))[0]
+
+    def lockstep(ps, x, label):
+        w1, b1, w2, b2, w3, b3, w4, b4 = ps
+        R, B = label.shape
+        s = scales
+        z = x.transpose(0, 1).reshape(B, R * c, h, w)  # trial r's image in channels [r*c, (r+1)*c)
+        z = torch.tanh(F.conv2d(z, (w1 * s[0]).reshape(R * 10, c, 5, 5), b1.reshape(-1), stride=2, groups=R))
+        z = torch.tanh(F.conv2d(z, (w2 * s[2]).reshape(R * 10, 10, 5, 5), b2.reshape(-1), stride=2, groups=R))
+        z = z.reshape(B, R, -1).transpose(0, 1)  # [R, B, 10*h2*w2], C-major per sample
+        z = torch.tanh(torch.baddbmm(b3.unsqueeze(1), z, (w3 * s[4]).transpose(1, 2)))
+        logits = torch.baddbmm(b4.unsqueeze(1), z, (w4 * s[6]).transpose(1, 2))
+        return torch.logsumexp(logits, -1) - logits.gather(-1, label.unsqueeze(-1)).squeeze(-1)
+
+    return split, join, loss, loss1, lockstep
 
 
 def tensors(image, P, seed=1, batch=64):
@@ -300,152 +359,210 @@ def timeit(fn, reps, target=0.15):
 
 
 def cmd_bench(args):
+    """Every workload in every formulation a PyTorch user might write (flat theta sliced per
+    call, or one tensor per layer; reverse-over-reverse or forward-over-reverse for the
+    higher derivatives; loops, functorch.vmap or grouped convolutions for per-sample
+    gradients). All variants of a workload are checked against its first (the flat-theta
+    autograd one) before anything is timed. Rows are named "workload:variant"; the caller
+    compares perturb against the fastest variant of each workload."""
     torch.set_num_threads(1)
-    from functorch import grad as fgrad, vmap
+    from functorch import grad as fgrad, jvp, vmap
 
     image = SHAPES[args.shape]
     loss, loss1, loss_mean, P = make_loss(image)
+    split, join, lloss, lloss1, lockstep = make_layer_loss(image)
     theta0, u, v, xs, ys = tensors(image, P)
     x0, y0 = xs[0], ys[0]
     B = xs.shape[0]
     eta = 0.01
 
+    # flat theta (a leaf), and the same point as per-layer leaves; u, v split alike
     theta = theta0.clone().requires_grad_(True)
-
-    def grad_1():
-        return torch.autograd.grad(loss1(theta, x0, y0), theta)[0]
-
-    def per_sample_loop():
-        return torch.stack([torch.autograd.grad(loss1(theta, xs[i], ys[i]), theta)[0]
-                            for i in range(B)])
-
-    psg = vmap(fgrad(loss1), in_dims=(None, 0, 0))
     th_plain = theta0.clone()
+    layers = [p.requires_grad_(True) for p in split(theta0)]
+    layers_plain = split(theta0)
+    u_l, v_l = split(u), split(v)
 
-    def per_sample_vmap():
-        return psg(th_plain, xs, ys)
+    def dot(a, b):
+        return sum((x * y).sum() for x, y in zip(a, b))
 
-    def hvp_1():
-        (g,) = torch.autograd.grad(loss1(theta, x0, y0), theta, create_graph=True)
-        return torch.autograd.grad(g @ u, theta)[0]
+    f1 = lambda th: loss1(th, x0, y0)
+    fm = lambda th: loss_mean(th, xs, ys)
+    f1_l = lambda ps: lloss1(ps, x0, y0)
+    fm_l = lambda ps: lloss(ps, xs, ys).mean()
 
-    def hvp_mean():
-        (g,) = torch.autograd.grad(loss_mean(theta, xs, ys), theta, create_graph=True)
-        return torch.autograd.grad(g @ u, theta)[0]
+    def double_backward(f, th, d):
+        (g,) = torch.autograd.grad(f(th), th, create_graph=True)
+        return torch.autograd.grad(g @ d, th)[0]
 
-    def grad_d2_1():
-        (g,) = torch.autograd.grad(loss1(theta, x0, y0), theta, create_graph=True)
-        (hu,) = torch.autograd.grad(g @ u, theta, create_graph=True)
-        return torch.autograd.grad(hu @ v, theta)[0]
+    def double_backward_l(f, ps, ds):
+        g = torch.autograd.grad(f(ps), ps, create_graph=True)
+        return torch.autograd.grad(dot(g, ds), ps)
 
-    sgd_theta = theta0.clone().requires_grad_(True)
-    step = [0]
+    def jvp_of_grad(f, th, d):
+        return jvp(fgrad(f), (th,), (d,))[1]
 
-    def sgd_step_1():
-        i = step[0] % B
-        step[0] += 1
-        (g,) = torch.autograd.grad(loss1(sgd_theta, xs[i], ys[i]), sgd_theta)
-        with torch.no_grad():
-            sgd_theta.sub_(eta * g)
+    def autograd_hvp(f, th, d):
+        return torch.autograd.functional.hvp(f, th, d)[1]
 
-    # Faster formulations a PyTorch user might write instead: per-layer parameter tensors
-    # (no slicing of a flat θ per call) and forward-over-reverse HVPs (functorch.jvp of grad).
-    from functorch import jvp
-    layout, _ = convnet_layout(image)
-    F = torch.nn.functional
-    layers = {name: (theta0[off:off + math.prod(shape)].view(shape).clone().requires_grad_(True), scale)
-              for name, shape, off, scale in layout}
-    leaves = [t for t, _ in layers.values()]
-    u_layers = [u[off:off + math.prod(shape)].view(shape) for _, shape, off, _ in layout]
+    def triple_backward(f, th, a, b):
+        (g,) = torch.autograd.grad(f(th), th, create_graph=True)
+        (hu,) = torch.autograd.grad(g @ a, th, create_graph=True)
+        return torch.autograd.grad(hu @ b, th)[0]
 
-    def loss_layers(xs_, ys_):
-        p = {k: t * sc for k, (t, sc) in layers.items()}
-        h = torch.tanh(F.conv2d(xs_, p["w1"], p["b1"], stride=2))
-        h = torch.tanh(F.conv2d(h, p["w2"], p["b2"], stride=2)).flatten(1)
-        h = torch.tanh(h @ p["w3"].t() + p["b3"])
-        logits = h @ p["w4"].t() + p["b4"]
-        return torch.logsumexp(logits, -1) - logits.gather(-1, ys_.unsqueeze(-1)).squeeze(-1)
+    def triple_backward_l(f, ps, a, b):
+        g = torch.autograd.grad(f(ps), ps, create_graph=True)
+        hu = torch.autograd.grad(dot(g, a), ps, create_graph=True)
+        return torch.autograd.grad(dot(hu, b), ps)
 
-    x1, y1 = x0.unsqueeze(0), y0.unsqueeze(0)
+    def jvp_jvp_grad(f, th, a, b):
+        """D(H(theta) a)[b] = grad D^2 f[a, b]: forward over forward over reverse."""
+        return jvp(lambda t: jvp(fgrad(f), (t,), (a,))[1], (th,), (b,))[1]
 
-    def grad_1_layers():
-        return torch.autograd.grad(loss_layers(x1, y1)[0], leaves)
+    def grad_jvp_grad(f, th, a, b):
+        """grad_theta <H(theta) a, b>: reverse over forward over reverse."""
+        if isinstance(th, torch.Tensor):
+            return fgrad(lambda t: jvp(fgrad(f), (t,), (a,))[1] @ b)(th)
+        return fgrad(lambda t: dot(jvp(fgrad(f), (t,), (a,))[1], b))(th)
 
-    def hvp_layers(xs_, ys_):
-        gs = torch.autograd.grad(loss_layers(xs_, ys_).mean(), leaves, create_graph=True)
-        return torch.autograd.grad(sum((g * w).sum() for g, w in zip(gs, u_layers)), leaves)
+    def jvp_double_backward(f, th, a, b):
+        """D(H(theta) a)[b] with H a by functorch reverse-over-reverse: forward over reverse over reverse."""
+        if isinstance(th, torch.Tensor):
+            hv = lambda t: fgrad(lambda s: fgrad(f)(s) @ a)(t)
+        else:
+            hv = lambda t: fgrad(lambda s: dot(fgrad(f)(s), a))(t)
+        return jvp(hv, (th,), (b,))[1]
 
-    def hvp_1_layers():
-        return hvp_layers(x1, y1)
+    psg_flat = vmap(fgrad(loss1), in_dims=(None, 0, 0))
+    psg_layers = vmap(fgrad(lloss1), in_dims=(None, 0, 0))
 
-    def hvp_mean_layers():
-        return hvp_layers(xs, ys)
+    def per_sample_grouped():
+        # every sample gets its own copy of the parameters (an expanded view: no copy), so the
+        # gradient of the summed losses holds each sample's gradient in its own slot
+        ex = [p.expand(B, *p.shape) for p in layers]
+        return torch.autograd.grad(lockstep(ex, xs.unsqueeze(1), ys.unsqueeze(1)).sum(), ex)
 
-    g1 = fgrad(loss1)
-    gm = fgrad(loss_mean)
+    def sgd_flat(th0):
+        th = th0.clone().requires_grad_(True)
+        step = [0]
 
-    def hvp_1_jvp():
-        return jvp(lambda th: g1(th, x0, y0), (th_plain,), (u,))[1]
+        def go():
+            i = step[0] % B
+            step[0] += 1
+            (g,) = torch.autograd.grad(loss1(th, xs[i], ys[i]), th)
+            with torch.no_grad():
+                th.sub_(eta * g)
+        return go, lambda: th.detach()
 
-    def hvp_mean_jvp():
-        return jvp(lambda th: gm(th, xs, ys), (th_plain,), (u,))[1]
+    def sgd_layers(th0):
+        ps = [p.requires_grad_(True) for p in split(th0)]
+        step = [0]
 
-    def grad_d2_1_jvp():
-        # ∇(D²l[u, v]) = the jvp along v of the HVP along u, itself a jvp of grad
-        return jvp(lambda th: jvp(lambda t2: g1(t2, x0, y0), (th,), (u,))[1], (th_plain,), (v,))[1]
+        def go():
+            i = step[0] % B
+            step[0] += 1
+            gs = torch.autograd.grad(lloss1(ps, xs[i], ys[i]), ps)
+            with torch.no_grad():
+                for p, g in zip(ps, gs):
+                    p.sub_(eta * g)
+        return go, lambda: join([p.detach() for p in ps])
 
-    sgd_layers_step = [0]
+    def sgd_optim(th0):
+        ps = [p.requires_grad_(True) for p in split(th0)]
+        opt = torch.optim.SGD(ps, lr=eta)
+        step = [0]
 
-    def sgd_step_1_layers():
-        i = sgd_layers_step[0] % B
-        sgd_layers_step[0] += 1
-        gs = torch.autograd.grad(loss_layers(xs[i:i + 1], ys[i:i + 1])[0], leaves)
-        with torch.no_grad():
-            for t, g in zip(leaves, gs):
-                t.sub_(eta * g)
+        def go():
+            i = step[0] % B
+            step[0] += 1
+            opt.zero_grad(set_to_none=True)
+            lloss1(ps, xs[i], ys[i]).backward()
+            opt.step()
+        return go, lambda: join([p.detach() for p in ps])
 
-    flat = lambda parts: torch.cat([q.reshape(-1) for q in parts])
-    for name, got, want in [
-        ("grad-1-layers", flat(grad_1_layers()), grad_1()),
-        ("hvp-1-layers", flat(hvp_1_layers()), hvp_1()),
-        ("hvp-mean-64-layers", flat(hvp_mean_layers()), hvp_mean()),
-        ("hvp-1-jvp", hvp_1_jvp(), hvp_1()),
-        ("hvp-mean-64-jvp", hvp_mean_jvp(), hvp_mean()),
-        ("grad-d2-1-jvp", grad_d2_1_jvp(), grad_d2_1()),
-    ]:
-        err = float((got - want).abs().max() / want.abs().max())
+    flat_out = lambda r: r  # a flat [P] or [B, P] tensor already
+    layer_out = lambda r: join(list(r))  # per-layer tensors -> flat, for the check only
+    # workload -> [(variant, fn, to_flat)]; the first variant is the reference
+    workloads = [
+        ("grad-1", [
+            ("flat autograd", lambda: torch.autograd.grad(loss1(theta, x0, y0), theta)[0], flat_out),
+            ("layers autograd", lambda: torch.autograd.grad(lloss1(layers, x0, y0), layers), layer_out),
+            ("flat functorch.grad", lambda: fgrad(f1)(th_plain), flat_out),
+            ("layers functorch.grad", lambda: fgrad(f1_l)(layers_plain), layer_out),
+        ]),
+        ("per-sample-grad-64", [
+            ("flat loop", lambda: torch.stack([torch.autograd.grad(loss1(theta, xs[i], ys[i]), theta)[0]
+                                               for i in range(B)]), flat_out),
+            ("flat vmap", lambda: psg_flat(th_plain, xs, ys), flat_out),
+            ("layers loop", lambda: [torch.stack(g) for g in zip(*[torch.autograd.grad(lloss1(layers, xs[i], ys[i]), layers)
+                                                                   for i in range(B)])], layer_out),
+            ("layers vmap", lambda: psg_layers(layers_plain, xs, ys), layer_out),
+            ("layers grouped (groups=64)", per_sample_grouped, layer_out),
+        ]),
+        ("hvp-1", [
+            ("flat double-backward", lambda: double_backward(f1, theta, u), flat_out),
+            ("layers double-backward", lambda: double_backward_l(f1_l, layers, u_l), layer_out),
+            ("flat jvp∘grad", lambda: jvp_of_grad(f1, th_plain, u), flat_out),
+            ("layers jvp∘grad", lambda: jvp_of_grad(f1_l, layers_plain, u_l), layer_out),
+            ("flat autograd.functional.hvp", lambda: autograd_hvp(f1, th_plain, u), flat_out),
+        ]),
+        ("hvp-mean-64", [
+            ("flat double-backward", lambda: double_backward(fm, theta, u), flat_out),
+            ("layers double-backward", lambda: double_backward_l(fm_l, layers, u_l), layer_out),
+            ("flat jvp∘grad", lambda: jvp_of_grad(fm, th_plain, u), flat_out),
+            ("layers jvp∘grad", lambda: jvp_of_grad(fm_l, layers_plain, u_l), layer_out),
+            ("flat autograd.functional.hvp", lambda: autograd_hvp(fm, th_plain, u), flat_out),
+        ]),
+        ("grad-d2-1", [
+            ("flat triple-backward", lambda: triple_backward(f1, theta, u, v), flat_out),
+            ("layers triple-backward", lambda: triple_backward_l(f1_l, layers, u_l, v_l), layer_out),
+            ("flat jvp∘jvp∘grad", lambda: jvp_jvp_grad(f1, th_plain, u, v), flat_out),
+            ("layers jvp∘jvp∘grad", lambda: jvp_jvp_grad(f1_l, layers_plain, u_l, v_l), layer_out),
+            ("flat grad∘jvp∘grad", lambda: grad_jvp_grad(f1, th_plain, u, v), flat_out),
+            ("layers grad∘jvp∘grad", lambda: grad_jvp_grad(f1_l, layers_plain, u_l, v_l), layer_out),
+            ("layers jvp∘grad∘grad", lambda: jvp_double_backward(f1_l, layers_plain, u_l, v_l), layer_out),
+        ]),
+    ]
+    sgd_variants = [("flat autograd", sgd_flat), ("layers autograd, in place", sgd_layers),
+                    ("layers optim.SGD + backward", sgd_optim)]
+
+    # Checks before timing: every variant against the workload's reference.
+    checks = {}
+    for wname, variants in workloads:
+        ref = variants[0][1]().detach()
+        for vname, fn, to_flat in variants[1:]:
+            got = to_flat(fn()).detach()
+            err = float((got - ref).abs().max() / ref.abs().max())
+            checks["%s:%s" % (wname, vname)] = err
+            if not err < 1e-10:
+                sys.exit("%s: %s differs from %s by %g (relative)" % (wname, vname, variants[0][0], err))
+    ref_go, ref_theta = sgd_flat(theta0)
+    for _ in range(2 * B):
+        ref_go()
+    ref = ref_theta()
+    for vname, make in sgd_variants[1:]:
+        go, get = make(theta0)
+        for _ in range(2 * B):
+            go()
+        err = float((get() - ref).abs().max() / ref.abs().max())
+        checks["sgd-step-1:%s" % vname] = err
         if not err < 1e-10:
-            sys.exit("%s differs from the flat-θ autograd row by %g (relative)" % (name, err))
+            sys.exit("sgd-step-1: %s differs from flat autograd by %g (relative) after %d steps" % (vname, err, 2 * B))
+    print("  checks: largest relative difference from each workload's reference %.1e" % max(checks.values()),
+          file=sys.stderr)
 
-    # Sanity: the vmap path and the loop agree before timing anything.
-    err = float((per_sample_vmap() - per_sample_loop()).abs().max())
-    if not err < 1e-12:
-        sys.exit("vmap per-sample gradients differ from the loop by %g" % err)
-
+    timed = [("%s:%s" % (w, vn), fn) for w, vs in workloads for vn, fn, _ in vs]
+    timed += [("sgd-step-1:%s" % vn, make(theta0)[0]) for vn, make in sgd_variants]
     rows = []
-    for name, fn in [
-        ("grad-1", grad_1),
-        ("per-sample-grad-64-loop", per_sample_loop),
-        ("per-sample-grad-64-vmap", per_sample_vmap),
-        ("hvp-1", hvp_1),
-        ("hvp-mean-64", hvp_mean),
-        ("grad-d2-1", grad_d2_1),
-        ("sgd-step-1", sgd_step_1),
-        ("grad-1-layers", grad_1_layers),
-        ("hvp-1-layers", hvp_1_layers),
-        ("hvp-1-jvp", hvp_1_jvp),
-        ("hvp-mean-64-layers", hvp_mean_layers),
-        ("hvp-mean-64-jvp", hvp_mean_jvp),
-        ("grad-d2-1-jvp", grad_d2_1_jvp),
-        ("sgd-step-1-layers", sgd_step_1_layers),
-    ]:
+    for name, fn in timed:
+        if args.only and name.split(":")[0] not in args.only.split(","):
+            continue
         t = time.perf_counter()
         s = timeit(fn, args.reps)
-        print("  %-24s %.3e s/call  (row took %.1f s)" % (name, s, time.perf_counter() - t),
-              file=sys.stderr)
-        rows.append({"name": name, "seconds": s})
-    print(json.dumps({"torch": torch.__version__, "shape": args.shape, "threads": 1,
-                      "rows": rows}))
+        print("  %-48s %.3e s/call  (row took %.1f s)" % (name, s, time.perf_counter() - t), file=sys.stderr)
+        rows.append({"name": name, "seconds": s, "workload": name.split(":")[0], "variant": name.split(":", 1)[1],
+                     "check": checks.get(name, 0.0)})
+    print(json.dumps({"torch": torch.__version__, "shape": args.shape, "threads": 1, "rows": rows}))
 
 
 def main():
@@ -457,6 +574,7 @@ def main():
     bn = sub.add_parser("bench", help="time the benchmark workloads, print one JSON object")
     bn.add_argument("--shape", choices=sorted(SHAPES), default="fmnist")
     bn.add_argument("--reps", type=int, default=9)
+    bn.add_argument("--only", default="", help="comma-separated workloads to time (default: all)")
     args = ap.parse_args()
     {"fixture": cmd_fixture, "bench": cmd_bench}[args.cmd](args)
 
