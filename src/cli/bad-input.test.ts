@@ -40,6 +40,8 @@ const CASES: Array<[string, (d: string) => string[], RegExp]> = [
   ['predict --eta -1, as simulate refuses it', () => ['predict', '--stats', 'x.json', '--schedule', 'sgd', '--N', '4', '--order', '0', '--quantity', 'test', '--eta', '-1'], /--eta <list>' argument '-1' is invalid\. expected a positive number/],
   ['compare --samples on a landscape whose values are exact', () => ['compare', '--landscape', 'gauss', '--samples', '100', '--trials', '10', '--workers', '0', '--quiet'], /^perturb: compare: --samples does not apply: gauss's diagram values are exact over its 8 atoms/],
   ['compare on a landscape with many atoms asks for --test-points, which it now has', () => ['compare', '--landscape', `${POLY}:atoms=5000`, '--N', '2', '--order', '1', '--trials', '10', '--workers', '0', '--quiet'], /give --test-points M to estimate the test loss/],
+  ['stats --part-batch 0', () => ['stats', '--landscape', 'gauss', '--order', '1', '--samples', '10', '--part-batch', '0', '--quiet'], /--part-batch <B>' argument '0' is invalid/],
+  ['stats --exact --part-batch 2: batch means are for sampled mode', () => ['stats', '--landscape', 'gauss', '--order', '1', '--exact', '--part-batch', '2', '--quiet'], /^perturb: stats: --part-batch belongs to sampled mode \(--samples\), not --exact/],
   ['an unwritable Fashion-MNIST cache names --cache-dir, which stats now takes', () => ['stats', '--landscape', 'fmnist-logistic', '--cache-dir', '/proc/nope', '--order', '0', '--exact', '--quiet'], /cannot write the Fashion-MNIST cache .*pass another with --cache-dir or PERTURB_CACHE/],
 ];
 

@@ -7,12 +7,14 @@
  * independent samples x₀, x₁, …; diagram part p uses x_p. Because different parts use
  * independent samples, the contraction's expectation is exactly the product of expectations
  * the uvalue is defined by, so the mean over draws is unbiased; its standard error is the
- * sample standard deviation over √S. All diagrams of a draw share its pool, so their estimates
+ * sample standard deviation over √S. Optionally a part of one node takes the mean over a block
+ * of samples instead (`partBatch`, see sampleChunk). All diagrams of a draw share its pool, so their estimates
  * are correlated and their covariance is estimated from the same draws. Draws are cut into
  * chunks; chunk c uses the random stream split(seed, c), so the estimate is the same for any
  * number of worker threads, and a run can resume after its last finished chunk.
  */
 import type { Diagram } from '../diagrams/index.ts';
+import type { Batch } from '../engine/index.ts';
 import { addObservation, emptyMoments, InputError, opt, type Moments, type Rng } from '../core/index.ts';
 import { Contractor, type PartSample } from './uvalue.ts';
 import { FACTORIZED_LIMIT, factorizedCost, factorizedMaxP, factorizedValues, TENSOR_LIMIT } from './factorized.ts';
@@ -117,6 +119,13 @@ export function enumeratedValues(src: StatsSource, theta: Float64Array, ds: read
 /**
  * One chunk of sampled mode: `draws` draws from the stream `rng`, each evaluating every diagram
  * on a fresh pool of samples. Returns the running moments of the values (diagram order).
+ *
+ * With `partBatch` B > 1 the pool holds one block of B samples per part index (batch means,
+ * docs/theory.md §6): a part of one node uses the mean over its block, a part of several nodes
+ * the block's first sample. Different parts still see disjoint, independent samples, so each
+ * contraction stays unbiased with no correction; only the variance changes (a product of k
+ * noisy single-node factors falls like 1/B^k). B = 1 is the one-sample-per-part estimator, the
+ * very same draws as before batch means existed.
  */
 export function sampleChunk(
   src: StatsSource,
@@ -125,18 +134,43 @@ export function sampleChunk(
   rng: Rng,
   draws: number,
   covariance = true,
+  partBatch = 1,
 ): Moments {
   const program = src.program();
   let poolSize = 1;
   for (const d of ds) poolSize = Math.max(poolSize, d.parts.length);
+  const B = partBatch;
   const c = new Contractor(program, theta);
   const m = emptyMoments(ds.length, covariance);
   const values = new Array<number>(ds.length);
+  const singleNode = ds.map((d) => d.parts.map((p) => p.length === 1));
   for (let s = 0; s < draws; s++) {
-    const pool = program.samplesOf(src.sample(rng, poolSize)).map((sample, i) => ({ key: `x${i}`, sample }));
+    const batch = src.sample(rng, poolSize * B);
+    const samples = program.samplesOf(batch);
     c.clear();
-    for (let k = 0; k < ds.length; k++) values[k] = c.value(ds[k]!, pool);
+    if (B === 1) {
+      const pool = samples.map((sample, i) => ({ key: `x${i}`, sample }));
+      for (let k = 0; k < ds.length; k++) values[k] = c.value(ds[k]!, pool);
+    } else {
+      const blocks = splitBatch(batch, poolSize);
+      const single: PartSample[] = blocks.map((_, i) => ({ key: `x${i}`, sample: samples[i * B]! }));
+      const means: PartSample[] = blocks.map((b, i) => ({ key: `X${i}`, sample: samples[i * B]!, batch: b }));
+      for (let k = 0; k < ds.length; k++) {
+        const one = singleNode[k]!;
+        values[k] = c.value(ds[k]!, one.map((isOne, p) => (isOne ? means[p]! : single[p]!)));
+      }
+    }
     addObservation(m, values);
   }
   return m;
+}
+
+/** `batch` cut into `count` consecutive equal blocks (views, no copies). */
+function splitBatch(batch: Batch, count: number): Batch[] {
+  const out: Batch[] = Array.from({ length: count }, () => ({}));
+  for (const [name, arr] of Object.entries(batch)) {
+    const per = arr.length / count;
+    for (let i = 0; i < count; i++) out[i]![name] = arr.subarray(i * per, (i + 1) * per);
+  }
+  return out;
 }

@@ -27,6 +27,11 @@ export interface StatsOptions {
   exact?: boolean;
   samples?: number;
   seed?: number;
+  /**
+   * Sampled mode: samples per part of one node per draw, whose mean that part takes (batch
+   * means, docs/theory.md §6; default 1, one sample per part). Parts of several nodes keep one.
+   */
+  partBatch?: number;
   /** Draws per chunk (fixed, so results do not depend on the executor). */
   chunkSize?: number;
   /** Where chunks run (default: `workers` worker threads, or this thread for 0). */
@@ -52,6 +57,7 @@ export interface StatsResult {
   mode: 'exact' | 'sampled';
   samples?: number;
   seed?: number;
+  partBatch?: number;
   chunkSize?: number;
   estimator: string;
   values: Record<string, { mean: number; stderr: number }>;
@@ -84,6 +90,7 @@ async function estimate(o: StatsOptions, made: string[]): Promise<StatsResult> {
   const quantity = checkQuantity(o.quantity, WHERE);
   const initSeed = nonNegativeInt(WHERE, 'initSeed', o.initSeed ?? 0);
   if (!!o.exact === (o.samples !== undefined)) throw new InputError(`${WHERE}: give exactly one of ${opt('exact')} and ${opt('samples')}`);
+  if (o.exact && o.partBatch !== undefined) throw new InputError(`${WHERE}: ${opt('partBatch')} belongs to sampled mode (${opt('samples')}), not ${opt('exact')}`);
   if (o.resume && !o.out) throw new InputError(`${WHERE}: ${opt('resume')} needs ${opt('out')} (the checkpoint sits beside the output file)`);
   const { ref, land } = await referenced(o.landscape, WHERE);
   const ds = neededDiagrams(order, quantity);
@@ -115,6 +122,7 @@ async function estimate(o: StatsOptions, made: string[]): Promise<StatsResult> {
   const S = intAtLeast(WHERE, 'samples', o.samples, 2, 'a standard error needs at least two draws');
   const seed = nonNegativeInt(WHERE, 'seed', o.seed ?? 0);
   const chunkSize = positiveInt(WHERE, 'chunkSize', o.chunkSize ?? DEFAULT_CHUNK);
+  const partBatch = positiveInt(WHERE, 'partBatch', o.partBatch ?? 1);
   const chunks = Math.ceil(S / chunkSize);
   const keys = ds.map((d) => d.key);
   const covariance = !!o.covariance;
@@ -128,12 +136,12 @@ async function estimate(o: StatsOptions, made: string[]): Promise<StatsResult> {
   }
   if (o.resume && ckptPath && !existsSync(ckptPath)) o.onNotice?.(`no checkpoint ${ckptPath}: starting afresh`);
   const executor = o.executor ?? executorFor(o.workers);
-  const context: StatsContext = { landscape: ref, initSeed, keys, covariance };
+  const context: StatsContext = { landscape: ref, initSeed, keys, covariance, partBatch };
   let started = false, resumed = false;
   const run = checkpointed<Moments, Moments>({
     where: WHERE,
     path: ckptPath,
-    identity: JSON.stringify({ ...base, S, seed, chunkSize, keys, covariance }),
+    identity: JSON.stringify({ ...base, S, seed, chunkSize, keys, covariance, ...(partBatch === 1 ? {} : { partBatch }) }),
     resume: !!o.resume,
     initial: () => emptyMoments(ds.length, covariance),
     chunks,
@@ -164,8 +172,11 @@ async function estimate(o: StatsOptions, made: string[]): Promise<StatsResult> {
     mode: 'sampled',
     samples: S,
     seed,
+    partBatch,
     chunkSize,
-    estimator: 'one independent sample per part per draw (paper appendix C.6); mean over draws, stderr = sd/√S',
+    estimator: partBatch === 1
+      ? 'one independent sample per part per draw (paper appendix C.6); mean over draws, stderr = sd/√S'
+      : `per draw, independent samples per part: a part of one node takes the mean over ${partBatch} samples, a part of several nodes one sample (batch means, no correction needed; paper appendix C.6); mean over draws, stderr = sd/√S`,
     values: Object.fromEntries(
       ds.map((d, i) => [d.key, d.order === 0 && l0 !== undefined ? { mean: l0, stderr: 0 } : { mean: state.mean[i]!, stderr: se[i]! }]),
     ),

@@ -16,6 +16,8 @@ export interface StatsContext {
   keys: string[];
   /** Keep the covariance between the keys' estimates (else only their variances). */
   covariance: boolean;
+  /** Samples per single-node part per draw (batch means; 1: one sample per part). */
+  partBatch: number;
 }
 
 export interface ChunkTask {
@@ -33,5 +35,5 @@ export default async function (task: ChunkTask, ctx: StatsContext): Promise<Mome
     prepared.set(ctx, p);
   }
   const { land, theta, ds } = await p;
-  return sampleChunk(land, theta, ds, split(task.seed, task.chunk), task.draws, ctx.covariance);
+  return sampleChunk(land, theta, ds, split(task.seed, task.chunk), task.draws, ctx.covariance, ctx.partBatch ?? 1);
 }

@@ -13,6 +13,8 @@ export interface StatsRunsContext {
   order: number;
   quantity: Quantity;
   samples: number;
+  /** Batch means for single-node parts (estimateStats's `partBatch`; default 1). */
+  partBatch?: number;
 }
 
 /** Seeds [from, to). */
@@ -24,7 +26,7 @@ export default async function (task: StatsRunsTask, ctx: StatsRunsContext): Prom
   const { estimateStats } = await import('../stats/index.ts'); // here: the test helpers stay light to import
   const out: Array<StatsResult['values']> = [];
   for (let seed = task.seeds[0]; seed < task.seeds[1]; seed++) {
-    const r = await estimateStats({ landscape: { spec: ctx.spec }, initSeed: ctx.initSeed, order: ctx.order, quantity: ctx.quantity, samples: ctx.samples, seed, workers: 0 });
+    const r = await estimateStats({ landscape: { spec: ctx.spec }, initSeed: ctx.initSeed, order: ctx.order, quantity: ctx.quantity, samples: ctx.samples, partBatch: ctx.partBatch, seed, workers: 0 });
     out.push(r.values);
   }
   return out;

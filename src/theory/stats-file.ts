@@ -29,7 +29,7 @@ export const PSD_TOLERANCE = 1e-12;
 /** The fields of a stats file `parseStats` reads. */
 const READ_FIELDS = ['values', 'covariance'] as const;
 /** The fields `perturb stats` writes beside them (src/stats/run.ts's StatsResult, and its provenance): allowed, not read. */
-export const METADATA_FIELDS = Object.freeze(['landscape', 'initSeed', 'order', 'quantity', 'mode', 'samples', 'seed', 'chunkSize', 'estimator', 'perturb']);
+export const METADATA_FIELDS = Object.freeze(['landscape', 'initSeed', 'order', 'quantity', 'mode', 'samples', 'seed', 'partBatch', 'chunkSize', 'estimator', 'perturb']);
 
 export interface StatsFile {
   values: Record<string, number | { mean: number; stderr?: number }>;

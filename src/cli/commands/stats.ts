@@ -21,6 +21,7 @@ interface StatsCliOptions extends QueueFlags, DataFlags {
   exact?: boolean;
   samples?: number;
   seed: number;
+  partBatch?: number;
   workers?: number;
   covariance?: boolean;
   out?: string;
@@ -40,6 +41,7 @@ export function registerStats(program: Command): void {
     .option('--exact', 'exact values: a weighted sum over the landscape’s atoms')
     .option('--samples <S>', 'sampled mode: S independent draws (one sample per part per draw)', positiveInt)
     .option('--seed <s>', 'seed of the draws', nonNegativeInt, 0)
+    .option('--part-batch <B>', 'sampled mode: a part of one node takes the mean of B samples per draw (batch means; default 1)', positiveInt)
     .option('--workers <w>', 'worker threads (default: all cores; 0 runs in this thread)', nonNegativeInt)
     .option('--covariance', 'also write the covariance between the estimates')
     .option('--out <file>', 'stats file to write (atomically); a checkpoint sits beside it while running')
@@ -57,7 +59,7 @@ export function registerStats(program: Command): void {
       let result: StatsResult;
       try {
         result = await estimateStats({
-          landscape: ref, initSeed: o.initSeed, order: o.order, quantity: o.quantity, exact: o.exact, samples: o.samples, seed: o.seed,
+          landscape: ref, initSeed: o.initSeed, order: o.order, quantity: o.quantity, exact: o.exact, samples: o.samples, seed: o.seed, partBatch: o.partBatch,
           workers: o.workers, executor, covariance: o.covariance, out: o.out, resume: o.resume,
           onProgress: (done, total) => (o.exact ? bar.onProgress(Math.floor((1000 * done) / total), 1000, 'exact') : bar.onProgress(done, total, 'draws')),
           onNotice: (m) => warn(`perturb: ${m}\n`),
