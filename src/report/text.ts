@@ -98,7 +98,7 @@ export function renderStats(r: StatsResult): string {
   const V = Math.max(0, ...Object.values(r.values).map((v) => Math.abs(v.mean)));
   const z = exactFormat();
   const rows = Object.entries(r.values).map(([k, v]) => [k, exact || v.stderr === 0 ? z.format(v.mean, V) : formatNumber(v.mean), v.stderr === 0 ? 'exact' : `± ${formatStderr(v.stderr)}`]);
-  const head = `${r.landscape} at θ₀ (init seed ${r.initSeed}): ${rows.length} diagram values for the ${r.quantity} series to order ${r.order}, ${exact ? 'exact over atoms' : `${r.samples} samples, seed ${r.seed}${(r.partBatch ?? 1) > 1 ? `, single-node parts as means of ${r.partBatch}` : ""}`}`;
+  const head = `${r.landscape} at θ₀ (init seed ${r.initSeed}): ${rows.length} diagram values for the ${r.quantity} series to order ${r.order}, ${exact ? 'exact over atoms' : `${r.samples} samples, seed ${r.seed}${(r.partBatch ?? 1) > 1 ? `, single-node parts as means of ${r.partBatch}` : ''}`}`;
   return head + '\n' + textTable([['key', 'value', 'stderr'], ...rows], { left: 1 }) + z.note(`${formatNumber(V)} (the largest |value|)`);
 }
 
