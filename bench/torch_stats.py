@@ -18,10 +18,12 @@ diagram's parent/part arrays: a non-root node v with children c1..cj sends its p
     u_v = grad_theta( D^j l_{x_part(v)}(theta)[u_c1, ..., u_cj] )   (a leaf: grad l_x)
 computed by j+1 nested backward passes (grad, double backward for HVP-type, triple backward for
 grad D^2 ...); the root's value is D^j l_{x_part(0)}(theta)[u_c1, ..., u_cj] (j = 0: the loss),
-computed as j nested grad-dot products. Covectors are memoized within a draw under exactly the key
-Contractor uses, "x<part slot>(<sorted children's keys joined by ','>)", so both implementations do
-the same number of gradient / HVP / grad-D^2 evaluations per draw. The root is not memoized (as in
-Contractor).
+taken (j >= 1) as the dot product of u_cj, the last child in key order, with the covector
+grad(D^(j-1) l[u_c1, ..., u_c(j-1)]) -- the one a non-root node of the root's part with those
+children would send, memoized under the same key (so every root with one child reads the same
+grad l). Covectors are memoized within a draw under exactly the key Contractor uses,
+"x<part slot>(<sorted children's keys joined by ','>)", so both implementations do the same number
+of gradient / HVP / grad-D^2 evaluations per draw.
 
 Prints one JSON line on stdout: torch version, draws per second (median over repetitions), the
 per-draw values of the first K draws (for the agreement check), and the evaluations per draw.
@@ -93,10 +95,8 @@ class Estimator:
         (g,) = torch.autograd.grad(f, th)
         return float(g @ dirs[-1])
 
-    def covector(self, children, part, v, pool):
-        sub = [self.covector(children, part, c, pool) for c in children[v]]
-        sub.sort(key=lambda kv: kv[0])  # Contractor sorts children by key (ASCII: same order as JS)
-        slot = part[v]
+    def gradient(self, slot, sub, pool):
+        """grad D^j l_{x_slot}[sub's vectors], memoized under Contractor's key."""
         key = "x%d(%s)" % (slot, ",".join(k for k, _ in sub))
         vec = self.memo.get(key)
         if vec is None:
@@ -105,14 +105,23 @@ class Estimator:
             self.memo[key] = vec
         return key, vec
 
+    def covector(self, children, part, v, pool):
+        sub = [self.covector(children, part, c, pool) for c in children[v]]
+        sub.sort(key=lambda kv: kv[0])  # Contractor sorts children by key (ASCII: same order as JS)
+        return self.gradient(part[v], sub, pool)
+
     def draw(self, pool):
         """Values of every diagram (input order) for one pool [(x [C,H,W], label), ...]."""
         self.memo.clear()
         out = []
         for children, part in self.diagrams:
-            dirs = [self.covector(children, part, c, pool)[1] for c in children[0]]
-            x, y = pool[part[0]]
-            out.append(self.derivative(dirs, x, y))
+            if not children[0]:
+                x, y = pool[part[0]]
+                out.append(self.derivative([], x, y))
+                continue
+            sub = sorted((self.covector(children, part, c, pool) for c in children[0]), key=lambda kv: kv[0])
+            _, g = self.gradient(part[0], sub[:-1], pool)
+            out.append(float(g @ sub[-1][1]))
         return out
 
 

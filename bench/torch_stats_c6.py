@@ -20,8 +20,9 @@ samples [b*S, (b+1)*S). For a partition tau of the nodes, {x}_tau is the contrac
 which node v's tensor is the batch mean over block min(tau-part of v) of its derivative tensor of
 the per-sample loss. As a tensor's batch mean is the tensor of the batch-mean loss L_B, this is
 perturb's covector contraction (docs/theory.md §2) with l_x replaced by L_B: one batched gradient /
-HVP / grad-D^2 of L_B per non-root node, one batched D^j L_B at the root, covectors memoized
-per draw under "b<block>(<sorted children keys>)". By C.6 (7),
+HVP / grad-D^2 of L_B per non-root node, and at the root D^j L_B[u_1..u_j] as the dot of the last
+child's covector with the covector grad D^(j-1) L_B[u_1..u_(j-1)], covectors memoized per draw
+under "b<block>(<sorted children keys>)" (so roots that differ in their last child share one). By C.6 (7),
     E[{x}_mu] = sum_{tau <= mu} prod_parts p [ S(S-1)...(S-b_p(tau)+1) / S^|p| ] <x>_tau,
 tau ranging over refinements of mu (b_p(tau) = number of tau-blocks inside part p), whence the boxed
     <x>_mu = prod_p S^(|p|-1) {x}_mu - sum_{tau < mu} prod_p (S-1)...(S-b_p(tau)+1) <x>_tau,
@@ -227,14 +228,14 @@ class C6:
         x, y = self.blocks[block]
         return self.loss(self.theta, x, y).mean()
 
-    def covector(self, children, lab, v):
-        sub = sorted((self.covector(children, lab, c) for c in children[v]), key=lambda kv: kv[0])
-        key = "b%d(%s)" % (lab[v], ",".join(k for k, _ in sub))
+    def gradient(self, block, sub):
+        """grad of D^j L_B[sub's vectors] on the block's batch-mean loss, memoized by key."""
+        key = "b%d(%s)" % (block, ",".join(k for k, _ in sub))
         vec = self.memo.get(key)
         if vec is None:
             torch = self.torch
             self._count("grad D%d" % len(sub))
-            f = self._f(lab[v])
+            f = self._f(block)
             for _, u in sub:
                 (g,) = torch.autograd.grad(f, self.theta, create_graph=True)
                 f = g @ u
@@ -242,25 +243,26 @@ class C6:
             self.memo[key] = vec
         return key, vec
 
+    def covector(self, children, lab, v):
+        sub = sorted((self.covector(children, lab, c) for c in children[v]), key=lambda kv: kv[0])
+        return self.gradient(lab[v], sub)
+
     def root(self, children, lab):
+        """D^j L_B[u_1..u_j] at the root's block: (j >= 1) the dot of the last child's covector (key
+        order) with the memoized covector of the other children, as perturb's Contractor does, so
+        roots that differ only in their last child share one gradient."""
         sub = sorted((self.covector(children, lab, c) for c in children[0]), key=lambda kv: kv[0])
-        key = "r%d(%s)" % (lab[0], ",".join(k for k, _ in sub))
-        val = self.memo.get(key)
-        if val is None:
-            torch = self.torch
-            self._count("D%d" % len(sub))
-            if not sub:
-                with torch.no_grad():
+        if not sub:
+            key = "r%d()" % lab[0]
+            val = self.memo.get(key)
+            if val is None:
+                self._count("D0")
+                with self.torch.no_grad():
                     val = float(self._f(lab[0]))
-            else:
-                f = self._f(lab[0])
-                for _, u in sub[:-1]:
-                    (g,) = torch.autograd.grad(f, self.theta, create_graph=True)
-                    f = g @ u
-                (g,) = torch.autograd.grad(f, self.theta)
-                val = float(g @ sub[-1][1])
-            self.memo[key] = val
-        return val
+                self.memo[key] = val
+            return val
+        _, g = self.gradient(lab[0], sub[:-1])
+        return float(g @ sub[-1][1])
 
     def draw(self, xs, ys):
         """Estimates of every diagram from one draw: xs [D*S, C, H, W], ys [D*S]."""

@@ -30,6 +30,9 @@ export interface PartSample {
 
 export class Contractor {
   private readonly memo = new Map<string, Float64Array>();
+  /** Covector buffers, reused after `clear` (a fresh P-vector per covector per draw was ~1/3 of a gradient's time in allocation and GC). */
+  private readonly buffers: Float64Array[] = [];
+  private used = 0;
 
   constructor(
     readonly program: Program,
@@ -39,33 +42,57 @@ export class Contractor {
   /** Forget memoized covectors (call when the samples behind the keys change). */
   clear(): void {
     this.memo.clear();
+    this.used = 0;
   }
 
-  /** The contraction of `d` with part p using `parts[p]` (parts indexed as d.parts). */
+  /**
+   * The contraction of `d` with part p using `parts[p]` (parts indexed as d.parts). The root's
+   * D^j l[u₁, …, u_j] (j ≥ 1) is taken as ⟨∇(D^{j−1} l[u₁, …, u_{j−1}]), u_j⟩, the children in key
+   * order and u_j the last: that gradient is the covector a non-root node of the root's part with
+   * those children would send, memoized under the same key, so roots that differ only in their
+   * last child (G·G, G·H·G, …: every root with one child reads ∇l of its part) share one call, and
+   * a gradient costs little more than the forward derivative it replaces (docs/theory.md §6).
+   */
   value(d: Diagram, parts: readonly PartSample[]): number {
-    const children = d.children;
-    const dirs: Float64Array[] = [];
-    for (const c of children[0]!) dirs.push(this.covector(d, c, children, parts).vec);
     const root = parts[d.part[0]!]!;
-    if (!root.batch) return this.program.derivative(this.theta, dirs, root.sample);
-    const vals = this.program.derivatives(this.theta, dirs, root.batch);
-    let sum = 0;
-    for (let i = 0; i < vals.length; i++) sum += vals[i]!;
-    return sum / vals.length;
+    if (d.children[0]!.length === 0) {
+      if (!root.batch) return this.program.derivative(this.theta, [], root.sample);
+      const vals = this.program.derivatives(this.theta, [], root.batch);
+      let sum = 0;
+      for (let i = 0; i < vals.length; i++) sum += vals[i]!;
+      return sum / vals.length;
+    }
+    const sub = this.sortedChildren(d, 0, parts);
+    const last = sub.pop()!;
+    const g = this.gradient(root, sub);
+    const u = last.vec;
+    let dot = 0;
+    for (let i = 0; i < u.length; i++) dot += g[i]! * u[i]!;
+    return dot;
   }
 
-  private covector(d: Diagram, v: number, children: Diagram['children'], parts: readonly PartSample[]): { vec: Float64Array; key: string } {
-    const sub = children[v]!.map((c) => this.covector(d, c, children, parts));
-    // Children's order does not change the value (derivatives are symmetric): sort the keys.
-    const order = sub.map((_, i) => i).sort((a, b) => (sub[a]!.key < sub[b]!.key ? -1 : sub[a]!.key > sub[b]!.key ? 1 : 0));
+  /** The covectors of v's children, sorted by key (derivatives are symmetric: the order does not change the value). */
+  private sortedChildren(d: Diagram, v: number, parts: readonly PartSample[]): { vec: Float64Array; key: string }[] {
+    const sub = d.children[v]!.map((c) => this.covector(d, c, parts));
+    return sub.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  private covector(d: Diagram, v: number, parts: readonly PartSample[]): { vec: Float64Array; key: string } {
+    const sub = this.sortedChildren(d, v, parts);
     const ps = parts[d.part[v]!]!;
-    const key = `${ps.key}(${order.map((i) => sub[i]!.key).join(',')})`;
+    return { vec: this.gradient(ps, sub), key: `${ps.key}(${sub.map((c) => c.key).join(',')})` };
+  }
+
+  /** ∇(D^j l[u₁, …, u_j]) on the part's sample (or its batch's mean), memoized by key. */
+  private gradient(ps: PartSample, sub: readonly { vec: Float64Array; key: string }[]): Float64Array {
+    const key = `${ps.key}(${sub.map((c) => c.key).join(',')})`;
     let vec = this.memo.get(key);
     if (!vec) {
-      const dirs = order.map((i) => sub[i]!.vec);
-      vec = ps.batch ? this.program.meanGradDerivative(this.theta, dirs, ps.batch).grad : this.program.gradDerivative(this.theta, dirs, ps.sample).grad;
+      const out = (this.buffers[this.used++] ??= new Float64Array(this.program.P));
+      const dirs = sub.map((c) => c.vec);
+      vec = ps.batch ? this.program.meanGradDerivative(this.theta, dirs, ps.batch, out).grad : this.program.gradDerivative(this.theta, dirs, ps.sample, out).grad;
       this.memo.set(key, vec);
     }
-    return { vec, key };
+    return vec;
   }
 }

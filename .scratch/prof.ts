@@ -1,0 +1,25 @@
+import { resolveLandscape } from '../src/landscapes/index.ts';
+import { split } from '../src/core/index.ts';
+import { sampleChunk, type StatsSource } from '../src/stats/index.ts';
+import { neededDiagrams } from '../src/theory/index.ts';
+import type { Program } from '../src/engine/index.ts';
+const land = await resolveLandscape('fmnist-convnet');
+const theta = land.init(1);
+const ds = neededDiagrams(3, 'test');
+const B = Number(process.argv[2] ?? 16);
+const prog = land.program();
+const acc: Record<string, [number, number]> = {};
+const wrap = new Proxy(prog, { get(t, name) {
+  const v = Reflect.get(t, name, t) as any;
+  if (typeof v !== 'function') return v;
+  if (!['derivative', 'gradDerivative', 'derivatives', 'meanGradDerivative'].includes(String(name))) return v.bind(t);
+  return (...a: any[]) => { const t0 = performance.now(); const r = v.apply(t, a); const k = `${String(name)} k=${a[1].length}`; (acc[k] ??= [0, 0]); acc[k][0] += performance.now() - t0; acc[k][1]++; return r; };
+} }) as Program;
+const src: StatsSource = { P: land.P, program: () => wrap, sample: (r, n) => land.sample(r, n) };
+sampleChunk(src, theta, ds, split(1, 9), Math.ceil(60 / B), true, B);
+for (const k of Object.keys(acc)) delete acc[k];
+const n = Math.ceil(200 / B); const t0 = performance.now();
+sampleChunk(src, theta, ds, split(1, 1), n, true, B);
+const tot = (performance.now() - t0) / n;
+console.log(`B=${B}: ${tot.toFixed(2)} ms/draw`);
+for (const [k, [ms, c]] of Object.entries(acc).sort((a, b) => b[1][0] - a[1][0])) console.log(k.padEnd(28), (ms / n).toFixed(2).padStart(8), 'ms/draw', (c / n).toFixed(1).padStart(6), 'calls/draw', ((ms / c) * 1000).toFixed(0).padStart(7), 'µs/call');
