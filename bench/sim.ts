@@ -11,6 +11,8 @@
  * - the per-trial metrics of the first trials computed by perturb and by every PyTorch formulation
  *   from the same image indices (perturb draws them from its streams and hands them to PyTorch),
  *   which must agree to 1e-10;
+ * - memory: 5 runs of 2,000 trials in this thread, live memory (V8 heap plus typed arrays, after a
+ *   full collection) and the resident set after each — a leak grows the former run by run;
  * - ARCHIMEDES: the drift along z per step against η²/6 at η = 0.01, 0.02, 0.05, 0.1 (batch-1 SGD,
  *   one epoch, T = 10^4), with its relative deviation.
  *
@@ -27,6 +29,8 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { fashionMnistCacheFile } from '../src/data/index.ts';
 import { drawAtoms, resolveLandscape, type Landscape } from '../src/landscapes/index.ts';
 import { split } from '../src/core/index.ts';
@@ -150,15 +154,26 @@ export async function run(opts: { trials?: number; torchTrials?: number; archime
   console.log(`SIMD arithmetic on this machine: two processes of an L1-resident WebAssembly GEMM loop do ${probe.ratio.toFixed(2)}× the work of one (${probe.one.toFixed(2)} s alone, ${probe.two.map((t) => t.toFixed(2)).join(' and ')} s side by side); below ≈ 1.8 the cores share their SIMD units and 2 workers cannot reach 1.8×`);
   console.log(`files identical for 1 and 2 workers: ${same ? 'yes' : 'NO'}`);
   console.log(`perturb's resident set: ${mb(rss0)} before the timed runs, ${mb(rssAfter)} after them (their worker threads' heaps included)`);
-  // Memory over a long run, in this thread (no worker heaps coming and going): it must stay flat.
-  const rss: string[] = [];
-  for (const n of [500, 2000, 6000]) {
+  // Memory over a long run, in this thread (no worker heaps coming and going): equal runs one
+  // after another. A leak shows as live memory (V8's heap and the typed arrays outside it, after
+  // a full collection) growing run by run; the resident set alone also holds freed pages the
+  // allocator has not returned, so it is printed beside them.
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const live = () => {
+    gc();
+    const m = process.memoryUsage();
+    return `live ${mb(m.heapUsed + m.arrayBuffers)} (heap ${mb(m.heapUsed)}, typed arrays ${mb(m.arrayBuffers)}), resident ${mb(m.rss)}`;
+  };
+  const RUNS = 5, PER_RUN = 2000;
+  const mem: string[] = [`before: ${live()}`];
+  for (let r = 0; r < RUNS; r++) {
     const d = mkdtempSync(join(tmpdir(), 'perturb-bench-sim-rss-'));
-    await simulate({ landscape: land, ...SETTINGS, trials: n, seed: SEED + n, workers: 0, out: d, theta0Cache: false });
+    await simulate({ landscape: land, ...SETTINGS, trials: PER_RUN, seed: SEED + 1000 + r, workers: 0, out: d, theta0Cache: false });
     rmSync(d, { recursive: true, force: true });
-    rss.push(`${mb(process.memoryUsage().rss)} after ${n.toLocaleString('en')} more`);
+    mem.push(`after ${((r + 1) * PER_RUN).toLocaleString('en')}: ${live()}`);
   }
-  console.log(`resident set over 8,500 trials in this thread: ${rss.join(', ')}`);
+  console.log(`memory over ${RUNS} runs of ${PER_RUN.toLocaleString('en')} trials in this thread (each with its l(θ₀) pass), after a full collection:\n  ${mem.join('\n  ')}`);
   console.log(`l(θ₀) over 70,000 images: perturb ${one.theta0Seconds.toFixed(2)} s (1 worker), ${two.theta0Seconds.toFixed(2)} s (2 workers)${torch ? `; PyTorch ${torch.theta0LossSeconds.toFixed(2)} s (batched, 1 thread, each image's loss kept); values ${l0} vs ${torch.theta0Loss} (rel. ${rel(l0, torch.theta0Loss).toExponential(1)})` : ''}`);
   if (torch) {
     // every formulation on the same image indices: each must reproduce perturb's metrics

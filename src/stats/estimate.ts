@@ -8,9 +8,9 @@
  * independent samples, the contraction's expectation is exactly the product of expectations
  * the uvalue is defined by, so the mean over draws is unbiased; its standard error is the
  * sample standard deviation over √S. Optionally a part of one node takes the mean over a block
- * of samples instead (`partBatch`, see sampleChunk). All diagrams of a draw share its pool, so their estimates
- * are correlated and their covariance is estimated from the same draws. Draws are cut into
- * chunks; chunk c uses the random stream split(seed, c), so the estimate is the same for any
+ * of samples instead (`partBatch`, see sampleChunk). All diagrams of a draw share its pool, so
+ * their estimates are correlated and their covariance is estimated from the same draws. Draws are
+ * cut into chunks; chunk c uses the random stream split(seed, c), so the estimate is the same for any
  * number of worker threads, and a run can resume after its last finished chunk.
  */
 import type { Diagram } from '../diagrams/index.ts';

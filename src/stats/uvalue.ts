@@ -4,8 +4,8 @@
  *
  * A non-root node v with children c₁…c_j sends its parent the covector
  *   u_v = ∇(D^j l_{x_part(v)}[u_{c₁}, …, u_{c_j}])      (a leaf: u_v = ∇l_x),
- * one `gradDerivative` call; the root returns D^j l_{x_root}[u_{c₁}, …, u_{c_j}], one
- * `derivative` call. Averaged over independent samples per part this is the diagram's uvalue.
+ * one `gradDerivative` call; the root returns D^j l_{x_root}[u_{c₁}, …, u_{c_j}] (see `value`
+ * for how). Averaged over independent samples per part this is the diagram's uvalue.
  * Covectors are memoized by (subtree, samples of its parts), so subtrees shared by several
  * diagrams, or by several atom assignments in exact mode, are computed once.
  *
