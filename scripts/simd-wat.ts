@@ -275,13 +275,13 @@ function tanhSteps(v: string): string {
   const L = (n: string) => `(local.get $${n}${v})`;
   const horner = TAYLOR.slice(0, -1).reverse().reduce((acc, c) => `(f64x2.add ${f2(c)} (f64x2.mul ${L('r')} ${acc}))`, f2(TAYLOR[TAYLOR.length - 1]!));
   return `;; y = min(2|x|, 40); k = nearest(y/ln2); r = (y − k·ln2_hi) − k·ln2_lo
-(local.set $y${v} (f64x2.min (f64x2.mul (f64x2.abs ${L('x')}) ${f2(2)}) ${f2(40)}))
+(local.set $y${v} (f64x2.pmin (f64x2.mul (f64x2.abs ${L('x')}) ${f2(2)}) ${f2(40)}))
 (local.set $k${v} (f64x2.nearest (f64x2.mul ${L('y')} ${f2(1 / Math.LN2)})))
 (local.set $r${v} (f64x2.sub (f64x2.sub ${L('y')} (f64x2.mul ${L('k')} (v128.const i64x2 0x3fe62e42fee00000 0x3fe62e42fee00000)))
   (f64x2.mul ${L('k')} (v128.const i64x2 0x3dea39ef35793c76 0x3dea39ef35793c76))))
 ;; p = expm1(r) = r·(1 + r·(1/2! + r·(1/3! + … r/13!))); 2^k from the exponent bits (0 ≤ k ≤ 58)
 (local.set $p${v} (f64x2.mul ${L('r')} ${horner}))
-(local.set $w${v} (i64x2.shl (i64x2.add (i64x2.extend_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero ${L('k')})) (v128.const i64x2 1023 1023)) (i32.const 52)))
+(local.set $w${v} (i64x2.shl (i64x2.add (f64x2.add ${L('k')} ${f2(6755399441055744)}) (v128.const i64x2 0xbcc80000000003ff 0xbcc80000000003ff)) (i32.const 52)))
 ;; e = 2^k·p + (2^k − 1); t = e/(e + 2) with x's sign
 (local.set $e${v} (f64x2.add (f64x2.mul ${L('w')} ${L('p')}) (f64x2.sub ${L('w')} ${f2(1)})))
 (local.set $t${v} (v128.or (f64x2.abs (f64x2.div ${L('e')} (f64x2.add ${L('e')} ${f2(2)})))
