@@ -6,7 +6,8 @@
  * - trials per second of `simulate` with 1 worker thread against the *fastest* of several PyTorch
  *   float64 formulations of the same trial (bench/torch_sim.py, one thread: a loop over trials with
  *   flat θ or per-layer tensors, R trials in lockstep by functorch.vmap or grouped convolutions, …;
- *   one row each) in the same command — target ≥ 2.0× the fastest (issue 14); and with 2 workers
+ *   one row each) in the same command — target ≥ 2.0× the fastest (issue 14), judged on the median
+ *   of three interleaved rounds (perturb, then at once PyTorch's three fastest); and with 2 workers
  *   against 1 — target ≥ 1.8× (needs 2 idle cores);
  * - the per-trial metrics of the first trials computed by perturb and by every PyTorch formulation
  *   from the same image indices (perturb draws them from its streams and hands them to PyTorch),
@@ -46,6 +47,15 @@ const CHECK = 4;
 const TOLERANCE = 1e-10;
 /** Issue 14: perturb with 1 worker against the fastest PyTorch formulation. */
 const TARGET = 2.0;
+/**
+ * Interleaved rounds: this VM's speed drifts by tens of per cent within minutes (other tenants on
+ * the sibling hyperthreads; see the SIMD probe), so two runs minutes apart compare two machines.
+ * Each round times perturb and then, at once, PyTorch's three fastest formulations; the verdict is
+ * the median of the rounds' ratios.
+ */
+const ROUNDS = 3;
+const ROUND_TRIALS = 1000;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 interface TorchFormulation {
   name: string;
@@ -117,6 +127,7 @@ export async function run(opts: { trials?: number; torchTrials?: number; archime
   const ours = readFileSync(join(one.dir, 'trials.jsonl'), 'utf8').trim().split('\n').slice(0, CHECK).map((l) => JSON.parse(l) as Record<string, number>);
 
   let torch: TorchResult | null = null;
+  const rounds: { ours: number; theirs: number; name: string }[] = [];
   if (await torchAvailable()) {
     process.stderr.write('sim: PyTorch float64 (1 thread)…\n');
     const tmp = mkdtempSync(join(tmpdir(), 'perturb-bench-sim-torch-'));
@@ -129,6 +140,17 @@ export async function run(opts: { trials?: number; torchTrials?: number; archime
     try {
       const { stdout } = await promisify(execFile)(PYTHON, [SCRIPT, input, '--trials', String(opts.torchTrials ?? 200)], { timeout: 20 * 60_000, maxBuffer: 1 << 24 });
       torch = JSON.parse(stdout.trim().split('\n').pop()!) as TorchResult;
+      // Interleaved rounds: perturb, then at once PyTorch's three fastest formulations, ROUNDS times.
+      const top = [...torch.formulations].sort((a, b) => b.trialsPerSecond - a.trialsPerSecond).slice(0, 3).map((f) => f.name);
+      for (let r = 0; r < ROUNDS; r++) {
+        process.stderr.write(`sim: interleaved round ${r + 1} of ${ROUNDS}: perturb (1 worker), then PyTorch ${top.join(', ')}…\n`);
+        const o = await timedRun(land, 1, ROUND_TRIALS);
+        rmSync(o.dir, { recursive: true, force: true });
+        const { stdout: out } = await promisify(execFile)(PYTHON, [SCRIPT, input, '--trials', '200', '--reps', '1', '--only', top.join(',')], { timeout: 20 * 60_000, maxBuffer: 1 << 24 });
+        const t = JSON.parse(out.trim().split('\n').pop()!) as TorchResult;
+        const best = t.formulations.reduce((a, b) => (b.trialsPerSecond > a.trialsPerSecond ? b : a));
+        rounds.push({ ours: o.trialsPerSecond, theirs: best.trialsPerSecond, name: best.name });
+      }
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }
@@ -149,6 +171,12 @@ export async function run(opts: { trials?: number; torchTrials?: number; archime
     ]);
   }
   console.log(table(['implementation', 'trials/s', 'ratio', 'target'], rows));
+  if (rounds.length) {
+    const ratios = rounds.map((r) => r.ours / r.theirs);
+    const med = median(ratios);
+    console.log(`interleaved rounds (perturb ${ROUND_TRIALS} trials, 1 worker, then at once PyTorch's three fastest, 200 trials each): ${rounds.map((r, i) => `${i + 1}) ${r.ours.toFixed(1)} vs ${r.theirs.toFixed(1)} (${r.name}) = ${(r.ours / r.theirs).toFixed(2)}×`).join('; ')}`);
+    console.log(`perturb ÷ fastest PyTorch, median over the ${rounds.length} interleaved rounds: ${med.toFixed(2)}× (target ≥ ${TARGET.toFixed(1)}×): ${med >= TARGET ? 'met' : 'NOT met'}; the table's single runs: ${fastest ? (one.trialsPerSecond / fastest.trialsPerSecond).toFixed(2) : '-'}×`);
+  }
   console.log(`load average before the runs: ${load.map((x) => x.toFixed(2)).join(', ')} on ${availableParallelism()} cores (2 workers need 2 idle cores); after: ${loadavg().map((x) => x.toFixed(2)).join(', ')}`);
   const probe = await simdScaling();
   console.log(`SIMD arithmetic on this machine: two processes of an L1-resident WebAssembly GEMM loop do ${probe.ratio.toFixed(2)}× the work of one (${probe.one.toFixed(2)} s alone, ${probe.two.map((t) => t.toFixed(2)).join(' and ')} s side by side); below ≈ 1.8 the cores share their SIMD units and 2 workers cannot reach 1.8×`);

@@ -81,7 +81,8 @@ export function gatherImages(ds: ImageDataset, indices: ArrayLike<number>, out?:
   }
   for (let j = 0; j < n; j++) {
     const i = indices[j]!;
-    checkIndex(ds, i, `gatherImages: indices[${j}] =`);
+    // The message only on failure: a template string per image was 3% of a simulation trial.
+    if (!(Number.isInteger(i) && i >= 0 && i < ds.count)) checkIndex(ds, i, `gatherImages: indices[${j}] =`);
     unitInto(ds.pixels, i * size, size, pixels, j * size);
     labels[j] = ds.labels[i]!;
   }

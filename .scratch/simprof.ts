@@ -1,0 +1,15 @@
+import { resolveLandscape } from '../src/landscapes/index.ts';
+import { rng } from '../src/core/index.ts';
+const land = await resolveLandscape('fmnist-convnet');
+const theta = land.init(0);
+const prog = land.program();
+const b32 = land.sample(rng(1), 32);
+const b10 = land.sample(rng(2), 10);
+const s10 = prog.samplesOf(b10);
+const out = new Float64Array(prog.P);
+const time = (f: () => void, n = 400) => { for (let i = 0; i < 200; i++) f(); const t = performance.now(); for (let i = 0; i < n; i++) f(); return (performance.now() - t) / n * 1000; };
+const g = time(() => { for (const s of s10) prog.valueAndGrad(theta, s, out); }, 100);
+const v32 = time(() => prog.values(theta, b32), 200);
+const v10 = time(() => prog.values(theta, b10), 400);
+const one = time(() => prog.value(theta, s10[0]!), 2000);
+console.log(`10 grads ${g.toFixed(0)} µs (${(g / 10).toFixed(1)}/grad); values×32 ${v32.toFixed(0)} µs (${(v32 / 32).toFixed(1)}/sample); values×10 ${v10.toFixed(0)} µs; single value ${one.toFixed(1)} µs; total ${(g + v32 + v10).toFixed(0)} µs`);

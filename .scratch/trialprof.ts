@@ -1,0 +1,12 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolveLandscape } from '../src/landscapes/index.ts';
+import { simulate } from '../src/sim/index.ts';
+const land = await resolveLandscape('fmnist-convnet');
+const SET = { optimizers: ['sgd' as const], eta: [0.01], N: 10, B: 1, T: 10, testPoints: 32 };
+const d = mkdtempSync(join(tmpdir(), 'tp-'));
+await simulate({ landscape: land, ...SET, trials: 200, seed: 1, workers: 0, out: d });
+const t = performance.now();
+await simulate({ landscape: land, ...SET, trials: 3000, seed: 2, workers: 0, out: mkdtempSync(join(tmpdir(), 'tp-')) });
+console.log((3000 / ((performance.now() - t) / 1000)).toFixed(1), 'trials/s');
