@@ -46,6 +46,36 @@ export function scatterAdd(n: number): Gather {
   return specialize<Gather>('x,xo,map,z,zo', `for (let i = 0; i < ${n}; i++) x[xo + map[i]] += z[zo + i];`);
 }
 
+/**
+ * Runs of equal consecutive entries of `map` as (start, end, entry) triples, or null when they
+ * are short (under 4 on average), where scatterAdd's plain loop is as fast.
+ */
+export function mapRuns(map: Int32Array): Int32Array | null {
+  const runs: number[] = [];
+  for (let i = 0; i < map.length; ) {
+    let j = i + 1;
+    while (j < map.length && map[j] === map[i]) j++;
+    runs.push(i, j, map[i]!);
+    i = j;
+  }
+  return runs.length / 3 > map.length / 4 ? null : Int32Array.from(runs);
+}
+
+/**
+ * scatterAdd for a map given as its runs (mapRuns): each run is summed in a register, starting
+ * from x's entry and adding z's in index order — scatterAdd's additions in scatterAdd's order, so
+ * the same bits — without the store and reload per element whose dependency chain made the
+ * transpose of a 1,440-entry bias broadcast take 5 µs.
+ */
+export function scatterAddRuns(runs: Int32Array): Gather {
+  return specialize<Gather>('x,xo,runs,z,zo', `for (let r = 0; r < ${runs.length}; r += 3) {
+  const t = xo + runs[r + 2], end = zo + runs[r + 1];
+  let s = x[t];
+  for (let i = zo + runs[r]; i < end; i++) s += z[i];
+  x[t] = s;
+}`);
+}
+
 export type Copy = (x: Float64Array, xo: number, z: Float64Array, zo: number) => void;
 
 /** z[zo + i] (+)= x[xo + i] for i < n. */

@@ -164,10 +164,13 @@ function reductionMap(shape: Shape, axes: readonly number[]): Int32Array {
 /** A linear kernel z[i] = x[map[i]] (a gather); its transpose scatters back. */
 function gatherKernel(map: Int32Array): LinearKernel {
   const n = map.length;
-  const put = K.gather(n, false), add = K.gather(n, true), back = K.scatterAdd(n);
+  const put = K.gather(n, false), add = K.gather(n, true);
+  // A broadcast's transpose sums runs of equal entries: in registers when the runs are long.
+  const runs = K.mapRuns(map);
+  const back = runs ? K.scatterAddRuns(runs) : K.scatterAdd(n), backMap = runs ?? map;
   return {
     apply: (_i, x, xo, z, zo, acc) => (acc ? add : put)(x, xo, map, z, zo),
-    transpose: (_i, zt, zto, xt, xto) => back(xt, xto, map, zt, zto),
+    transpose: (_i, zt, zto, xt, xto) => back(xt, xto, backMap, zt, zto),
   };
 }
 
