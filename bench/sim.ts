@@ -7,7 +7,7 @@
  *   float64 formulations of the same trial (bench/torch_sim.py, one thread: a loop over trials with
  *   flat θ or per-layer tensors, R trials in lockstep by functorch.vmap or grouped convolutions, …;
  *   one row each) in the same command — target ≥ 2.0× the fastest (issue 14), judged on the median
- *   of three interleaved rounds (perturb, then at once PyTorch's three fastest); and with 2 workers
+ *   of five interleaved rounds (perturb, then at once PyTorch's three fastest); and with 2 workers
  *   against 1 — target ≥ 1.8× (needs 2 idle cores);
  * - the per-trial metrics of the first trials computed by perturb and by every PyTorch formulation
  *   from the same image indices (perturb draws them from its streams and hands them to PyTorch),
@@ -53,7 +53,7 @@ const TARGET = 2.0;
  * Each round times perturb and then, at once, PyTorch's three fastest formulations; the verdict is
  * the median of the rounds' ratios.
  */
-const ROUNDS = 3;
+const ROUNDS = 5;
 const ROUND_TRIALS = 1000;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
