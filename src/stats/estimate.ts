@@ -9,9 +9,9 @@
  * the uvalue is defined by, so the mean over draws is unbiased; its standard error is the
  * sample standard deviation over √S. Optionally a part of one node takes the mean over a block
  * of samples instead (`partBatch`, see sampleChunk). All diagrams of a draw share its pool, so
- * their estimates are correlated and their covariance is estimated from the same draws. Draws are
- * cut into chunks; chunk c uses the random stream split(seed, c), so the estimate is the same for any
- * number of worker threads, and a run can resume after its last finished chunk.
+ * their estimates are correlated and their covariance is estimated from the same draws. Draws
+ * are cut into chunks; chunk c uses the random stream split(seed, c), so the estimate is the
+ * same for any number of worker threads, and a run can resume after its last finished chunk.
  */
 import type { Diagram } from '../diagrams/index.ts';
 import type { Batch } from '../engine/index.ts';
@@ -124,8 +124,8 @@ export function enumeratedValues(src: StatsSource, theta: Float64Array, ds: read
  * docs/theory.md §6): a part of one node uses the mean over its block, a part of several nodes
  * the block's first sample. Different parts still see disjoint, independent samples, so each
  * contraction stays unbiased with no correction; only the variance changes (a product of k
- * noisy single-node factors falls like 1/B^k). B = 1 is the one-sample-per-part estimator, the
- * very same draws as before batch means existed.
+ * noisy single-node factors falls like 1/B^k). B = 1 is the one-sample-per-part estimator, on
+ * the very same samples as before batch means existed.
  */
 export function sampleChunk(
   src: StatsSource,
