@@ -483,6 +483,17 @@ def cmd_bench(args):
     flat_out = lambda r: r  # a flat [P] or [B, P] tensor already
     layer_out = lambda r: join(list(r))  # per-layer tensors -> flat, for the check only
     # workload -> [(variant, fn, to_flat)]; the first variant is the reference
+
+    def hvp_variants(f, f_l):
+        """The HVP formulations of a loss given flat (f) and per layer (f_l): hvp-1 and hvp-mean-64 differ only in it."""
+        return [
+            ("flat double-backward", lambda: double_backward(f, theta, u), flat_out),
+            ("layers double-backward", lambda: double_backward_l(f_l, layers, u_l), layer_out),
+            ("flat jvp∘grad", lambda: jvp_of_grad(f, th_plain, u), flat_out),
+            ("layers jvp∘grad", lambda: jvp_of_grad(f_l, layers_plain, u_l), layer_out),
+            ("flat autograd.functional.hvp", lambda: autograd_hvp(f, th_plain, u), flat_out),
+        ]
+
     workloads = [
         ("grad-1", [
             ("flat autograd", lambda: torch.autograd.grad(loss1(theta, x0, y0), theta)[0], flat_out),
@@ -499,20 +510,8 @@ def cmd_bench(args):
             ("layers vmap", lambda: psg_layers(layers_plain, xs, ys), layer_out),
             ("layers grouped (groups=64)", per_sample_grouped, layer_out),
         ]),
-        ("hvp-1", [
-            ("flat double-backward", lambda: double_backward(f1, theta, u), flat_out),
-            ("layers double-backward", lambda: double_backward_l(f1_l, layers, u_l), layer_out),
-            ("flat jvp∘grad", lambda: jvp_of_grad(f1, th_plain, u), flat_out),
-            ("layers jvp∘grad", lambda: jvp_of_grad(f1_l, layers_plain, u_l), layer_out),
-            ("flat autograd.functional.hvp", lambda: autograd_hvp(f1, th_plain, u), flat_out),
-        ]),
-        ("hvp-mean-64", [
-            ("flat double-backward", lambda: double_backward(fm, theta, u), flat_out),
-            ("layers double-backward", lambda: double_backward_l(fm_l, layers, u_l), layer_out),
-            ("flat jvp∘grad", lambda: jvp_of_grad(fm, th_plain, u), flat_out),
-            ("layers jvp∘grad", lambda: jvp_of_grad(fm_l, layers_plain, u_l), layer_out),
-            ("flat autograd.functional.hvp", lambda: autograd_hvp(fm, th_plain, u), flat_out),
-        ]),
+        ("hvp-1", hvp_variants(f1, f1_l)),
+        ("hvp-mean-64", hvp_variants(fm, fm_l)),
         ("grad-d2-1", [
             ("flat triple-backward", lambda: triple_backward(f1, theta, u, v), flat_out),
             ("layers triple-backward", lambda: triple_backward_l(f1_l, layers, u_l, v_l), layer_out),

@@ -50,6 +50,19 @@ def f64(b64):
     return torch.tensor(struct.unpack("<%dd" % (len(raw) // 8), raw), dtype=torch.float64)
 
 
+def load_input(path, script):
+    """bench/stats.ts's input file: (the JSON, image shape, the batched and per-sample losses,
+    theta0), with P checked against the convnet's layout; one thread, as every bench row."""
+    torch.set_num_threads(1)
+    with open(path) as fh:
+        inp = json.load(fh)
+    image = tuple(inp["image"])
+    loss, loss1, _, P = make_loss(image)
+    if P != inp["P"]:
+        sys.exit("%s: P = %d from the layout, %d in the input" % (script, P, inp["P"]))
+    return inp, image, loss, loss1, f64(inp["theta"])
+
+
 class Estimator:
     """Every diagram's contraction for one draw (one pool of samples), as Contractor does it."""
 
@@ -133,15 +146,7 @@ def main():
     ap.add_argument("--reps", type=int, default=3, help="timed repetitions (median)")
     ap.add_argument("--target", type=float, default=1.5, help="seconds per repetition")
     args = ap.parse_args()
-    torch.set_num_threads(1)
-
-    with open(args.input) as fh:
-        inp = json.load(fh)
-    image = tuple(inp["image"])
-    _, loss1, _, P = make_loss(image)
-    if P != inp["P"]:
-        sys.exit("torch_stats.py: P = %d from the layout, %d in the input" % (P, inp["P"]))
-    theta = f64(inp["theta"])
+    inp, image, _, loss1, theta = load_input(args.input, "torch_stats.py")
     n, pool_size = inp["draws"], inp["pool"]
     images = f64(inp["images"]).view(n, pool_size, *image)
     labels = f64(inp["labels"]).view(n, pool_size).to(torch.int64)

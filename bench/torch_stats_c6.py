@@ -47,11 +47,9 @@ mean over the 2^D choices of one sample per block of the per-sample contraction
 (multilinearity). Prints the largest relative differences.
 """
 import argparse
-import base64
 import itertools
 import json
 import os
-import struct
 import sys
 import time
 from fractions import Fraction
@@ -302,12 +300,6 @@ def check_contraction(loss, loss1, theta, diagrams):
     return {"s1MaxRelDiff": worst1, "s1Values": 2 * len(diagrams), "s2MaxRelDiff": worst2, "s2Diagrams": n2}
 
 
-def f64(b64):
-    import torch
-    raw = base64.b64decode(b64)
-    return torch.tensor(struct.unpack("<%dd" % (len(raw) // 8), raw), dtype=torch.float64)
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("input", nargs="?")
@@ -322,16 +314,8 @@ def main():
         return
     import torch
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    from torch_engine import make_loss
-    torch.set_default_dtype(torch.float64)
-    torch.set_num_threads(1)
-    with open(args.input) as fh:
-        inp = json.load(fh)
-    image = tuple(inp["image"])
-    loss, loss1, _, P = make_loss(image)
-    if P != inp["P"]:
-        sys.exit("torch_stats_c6.py: P = %d from the layout, %d in the input" % (P, inp["P"]))
-    theta = f64(inp["theta"])
+    from torch_stats import f64, load_input  # the same input format and convnet as the per-sample estimator
+    inp, image, loss, loss1, theta = load_input(args.input, "torch_stats_c6.py")
     if args.check_contraction:
         print(json.dumps(check_contraction(loss, loss1, theta, inp["diagrams"])))
         return
